@@ -1,0 +1,3 @@
+module github.com/ermi-go/ermi
+
+go 1.27.0
