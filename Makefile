@@ -1,0 +1,55 @@
+# ERMI in Go. `make run` sets up and runs the main job; `make test` runs every test.
+# Every Go command runs with the same settings: the Go 1.27 toolchain (fetched through the
+# module proxy by the local go command), Go's SIMD experiment (GoMLX's fast pure-Go kernels),
+# and the pure-Go GoMLX backend unless GOMLX_BACKEND names another.
+
+SHELL := /bin/bash
+GO_TOOLCHAIN := go1.27.0
+export GOTOOLCHAIN := $(GO_TOOLCHAIN)
+export GOEXPERIMENT := simd
+export GOFLAGS := -tags=noxla -buildvcs=false
+export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
+
+BIN := bin/ermi
+OUT := out
+TASKS := $(wildcard datasets/tasks/*/*.csv)
+
+.PHONY: all setup build test vet fuzz run clean
+
+all: build
+
+# setup checks for a Go command (any version from 1.21 on can fetch the pinned toolchain)
+# and downloads the pinned modules.
+setup:
+	@command -v go >/dev/null || { echo "make: no 'go' command found. Install Go (https://go.dev/dl/ or 'apt-get install golang' on Debian 13+), then rerun." >&2; exit 1; }
+	@go version
+	go mod download
+
+build: setup
+	go build -o $(BIN) ./ermi/cmd/ermi
+
+vet: setup
+	go vet ./...
+
+test: vet
+	go test -count=1 ./...
+
+# fuzz runs each fuzz target for FUZZTIME (not part of `make test`).
+FUZZTIME ?= 60s
+fuzz: setup
+	go test ./ermi/tasks -run '^$$' -fuzz FuzzParseInputList -fuzztime $(FUZZTIME)
+	go test ./ermi/tasks -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME)
+
+# run is the main job on the shipped data: inspect the LLM-generated tasks, draw tasks from the
+# three synthetic priors, and inspect those.
+run: build
+	@mkdir -p $(OUT)/priors
+	@echo "== LLM-generated tasks shipped in datasets/ (max_steps 300, as the paper's 4-D model)"
+	$(BIN) tasks info -max-steps 300 $(TASKS)
+	@echo
+	@echo "== Synthetic priors (3 features, 100 trials, 1000 tasks each, seed 1)"
+	@for p in linear mlp rmc; do $(BIN) priors -prior $$p -dims 3 -tasks 1000 -trials 100 -seed 1 -out $(OUT)/priors/$$p-3d.csv || exit 1; done
+	$(BIN) tasks info -strict $(OUT)/priors/linear-3d.csv $(OUT)/priors/mlp-3d.csv $(OUT)/priors/rmc-3d.csv
+
+clean:
+	rm -rf bin $(OUT)

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestPriorsThenTasksInfo(t *testing.T) {
+	dir := t.TempDir()
+	for _, prior := range []string{"linear", "mlp", "rmc"} {
+		path := filepath.Join(dir, prior+".csv")
+		code, out, errs := runCLI("priors", "-prior", prior, "-dims", "4", "-tasks", "30", "-trials", "50", "-seed", "7", "-batch", "8", "-out", path)
+		if code != 0 {
+			t.Fatalf("priors %s: exit %d: %s", prior, code, errs)
+		}
+		if !strings.Contains(out, "wrote 30 "+prior+" tasks × 50 trials × 4 features (seed 7)") {
+			t.Errorf("priors output: %q", out)
+		}
+		code, out, errs = runCLI("tasks", "info", "-strict", "-max-steps", "50", path)
+		if code != 0 {
+			t.Fatalf("tasks info %s: exit %d: %s", prior, code, errs)
+		}
+		for _, want := range []string{"tasks 30, rows 1500, features per trial 4", "min 50, median 50, max 50"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("tasks info on %s lacks %q:\n%s", prior, want, out)
+			}
+		}
+	}
+	// The same seed writes the same file.
+	a, _ := os.ReadFile(filepath.Join(dir, "mlp.csv"))
+	again := filepath.Join(dir, "again.csv")
+	runCLI("priors", "-prior", "mlp", "-dims", "4", "-tasks", "30", "-trials", "50", "-seed", "7", "-batch", "8", "-out", again)
+	b, _ := os.ReadFile(again)
+	if !bytes.Equal(a, b) {
+		t.Error("same seed, different file")
+	}
+}
+
+func TestCLIErrors(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("input,target,trial_id,task_id\n\"[1, x]\",A,0,0\n"), 0o644)
+	tests := []struct {
+		args     []string
+		code     int
+		inStderr string
+	}{
+		{nil, 2, "Usage: ermi COMMAND"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"tasks"}, 2, "Usage: ermi tasks info"},
+		{[]string{"tasks", "info"}, 2, "Usage: ermi tasks info"},
+		{[]string{"tasks", "info", "-h"}, 0, "-max-steps"},
+		{[]string{"tasks", "info", "no/such.csv"}, 1, "no/such.csv"},
+		{[]string{"tasks", "info", "-strict", bad}, 1, "bad.csv:2: field input: item 1: \"x\" is not a number"},
+		{[]string{"priors", "-prior", "gp", "-out", "x.csv"}, 1, `unknown prior "gp"`},
+		{[]string{"priors"}, 2, "-out"},
+		{[]string{"priors", "-h"}, 0, "PFN prior"},
+		{[]string{"priors", "-tasks", "0", "-out", "x.csv"}, 1, "at least 1"},
+		{[]string{"priors", "-nope"}, 2, "flag provided but not defined"},
+	}
+	for _, tc := range tests {
+		code, _, errs := runCLI(tc.args...)
+		if code != tc.code || !strings.Contains(errs, tc.inStderr) {
+			t.Errorf("ermi %v: exit %d, stderr %q; want exit %d and %q", tc.args, code, errs, tc.code, tc.inStderr)
+		}
+	}
+}
