@@ -1,0 +1,331 @@
+package metalearner
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"sync"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's idiom for graph code
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/layers"
+	"github.com/gomlx/gomlx/ml/layers/activation"
+	gmodel "github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+
+	// The default backends: the pure-Go one, and XLA unless built with -tags=noxla.
+	_ "github.com/gomlx/gomlx/backends/default"
+
+	"github.com/ermi-go/ermi/ermi/tasks"
+)
+
+// LearningRate is the paper's Adam learning rate.
+const LearningRate = 3e-4
+
+var (
+	backendOnce sync.Once
+	backend     compute.Backend
+	backendErr  error
+)
+
+// Backend returns the compute backend every model uses: the one named by
+// GOMLX_BACKEND, or else GoMLX's default (the pure-Go backend when built with
+// -tags=noxla, as the project builds).
+func Backend() (compute.Backend, error) {
+	backendOnce.Do(func() {
+		defer func() {
+			if r := recover(); r != nil {
+				backendErr = fmt.Errorf("metalearner: no compute backend: %v", r)
+			}
+		}()
+		backend, backendErr = compute.New()
+		if backendErr != nil {
+			backendErr = fmt.Errorf("metalearner: no compute backend: %w", backendErr)
+		}
+	})
+	return backend, backendErr
+}
+
+// Model is a meta-learner network with its weights and optimiser state.
+// Its methods are not safe for concurrent use.
+type Model struct {
+	cfg     Config
+	backend compute.Backend
+	store   *gmodel.Store
+	vars    map[string]*gmodel.Variable
+	names   []string // parameter names in state_dict order
+	pe      *tensors.Tensor
+
+	lr       float64
+	forward  *gmodel.Exec
+	trainer  *gmodel.Exec
+	optim    optimizer.Interface
+	noDrop   bool // dropout off in training (golden tests)
+}
+
+// New returns a network of shape cfg with PyTorch's default initial weights
+// drawn from seed.
+func New(cfg Config, seed uint64) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return FromParams(cfg, InitParams(cfg, rand.New(rand.NewPCG(seed, 0x5eed))))
+}
+
+// FromParams returns a network of shape cfg with the given weights, which
+// must be exactly cfg's parameters (see Params).
+func FromParams(cfg Config, ps []Param) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	ps, err := cfg.checkParams(ps)
+	if err != nil {
+		return nil, err
+	}
+	b, err := Backend()
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{cfg: cfg, backend: b, store: gmodel.NewStore(), vars: map[string]*gmodel.Variable{}, lr: LearningRate}
+	for _, p := range ps {
+		scope, name := scopeOf(m.store, p.Name)
+		v, err := scope.CreateVariable(name, tensors.FromFlatDataAndDimensions(append([]float32(nil), p.Data...), p.Shape...))
+		if err != nil {
+			return nil, fmt.Errorf("metalearner: %s: %w", p.Name, err)
+		}
+		m.vars[p.Name] = v
+		m.names = append(m.names, p.Name)
+	}
+	m.pe = tensors.FromFlatDataAndDimensions(PositionalEncoding(cfg.MaxSteps, cfg.DModel), cfg.MaxSteps, cfg.DModel)
+	return m, nil
+}
+
+// scopeOf maps a state_dict name ("a.b.c") to the scope /a/b and variable c.
+func scopeOf(store *gmodel.Store, name string) (*gmodel.Scope, string) {
+	parts := strings.Split(name, ".")
+	scope := store.RootScope()
+	for _, p := range parts[:len(parts)-1] {
+		scope = scope.In("%s", p)
+	}
+	return scope, parts[len(parts)-1]
+}
+
+// Config returns the network's shape.
+func (m *Model) Config() Config { return m.cfg }
+
+// Params returns a copy of the current weights in state_dict order.
+func (m *Model) Params() ([]Param, error) {
+	want := m.cfg.paramShapes()
+	for i := range want {
+		t, err := m.vars[want[i].Name].Value()
+		if err != nil {
+			return nil, fmt.Errorf("metalearner: %s: %w", want[i].Name, err)
+		}
+		data, err := tensors.CopyFlatData[float32](t)
+		if err != nil {
+			return nil, fmt.Errorf("metalearner: %s: %w", want[i].Name, err)
+		}
+		want[i].Data = data
+	}
+	return want, nil
+}
+
+// SetLearningRate sets Adam's learning rate for the next training steps. It
+// must be called before the first TrainStep.
+func (m *Model) SetLearningRate(lr float64) error {
+	if m.trainer != nil {
+		return errors.New("metalearner: learning rate set after training started")
+	}
+	if !(lr > 0) {
+		return fmt.Errorf("metalearner: learning rate %v", lr)
+	}
+	m.lr = lr
+	return nil
+}
+
+// checkBatch verifies that a batch fits the network.
+func (m *Model) checkBatch(b *tasks.Batch) error {
+	if b.Dims != m.cfg.Dims {
+		return fmt.Errorf("metalearner: batch has %d features, the network %d", b.Dims, m.cfg.Dims)
+	}
+	if b.MaxLen > m.cfg.MaxSteps {
+		return fmt.Errorf("metalearner: batch sequences of %d trials exceed the network's %d (its positional table)", b.MaxLen, m.cfg.MaxSteps)
+	}
+	if b.Size == 0 || b.MaxLen == 0 {
+		return errors.New("metalearner: empty batch")
+	}
+	if len(b.Inputs) != b.Size*b.MaxLen*(b.Dims+1) || len(b.Targets) != b.Size*b.MaxLen || len(b.Lengths) != b.Size {
+		return errors.New("metalearner: batch arrays do not match its shape")
+	}
+	return nil
+}
+
+// Logits returns the network's logit for every trial of the batch (Size ×
+// MaxLen, row-major; padded trials included), with dropout off. The
+// probability of category 1 is σ(β·logit); β is the caller's.
+func (m *Model) Logits(b tasks.Batch) ([]float32, error) {
+	if err := m.checkBatch(&b); err != nil {
+		return nil, err
+	}
+	if m.forward == nil {
+		exec, err := gmodel.NewExec(m.backend, m.store, func(scope *gmodel.Scope, x, pe *Node) *Node {
+			return m.logitsGraph(scope, x, pe, false)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("metalearner: %w", err)
+		}
+		m.forward = exec
+	}
+	x := tensors.FromFlatDataAndDimensions(b.Inputs, b.Size, b.MaxLen, b.Dims+1)
+	out, err := m.forward.Call1(x, m.pe)
+	if err != nil {
+		return nil, fmt.Errorf("metalearner: forward: %w", err)
+	}
+	defer out.FinalizeAll()
+	return tensors.CopyFlatData[float32](out)
+}
+
+// TrainStep takes one Adam step on the batch's loss, the binary
+// cross-entropy averaged over its real (unpadded) trials, and returns that
+// loss (before the step).
+func (m *Model) TrainStep(b tasks.Batch) (float32, error) {
+	if err := m.checkBatch(&b); err != nil {
+		return 0, err
+	}
+	if m.trainer == nil {
+		m.optim = optimizer.Adam().LearningRate(m.lr).Betas(0.9, 0.999).Epsilon(1e-8).Done()
+		exec, err := gmodel.NewExec(m.backend, m.store, func(scope *gmodel.Scope, x, y, mask, pe *Node) *Node {
+			g := x.Graph()
+			scope.SetTraining(g, !m.noDrop)
+			logits := m.logitsGraph(scope, x, pe, !m.noDrop)
+			loss := maskedBCE(logits, y, mask)
+			m.optim.UpdateGraph(scope, g, loss)
+			return loss
+		})
+		if err != nil {
+			return 0, fmt.Errorf("metalearner: %w", err)
+		}
+		m.trainer = exec
+	}
+	mask := make([]float32, b.Size*b.MaxLen)
+	for i, n := range b.Lengths {
+		for t := range n {
+			mask[i*b.MaxLen+t] = 1
+		}
+	}
+	x := tensors.FromFlatDataAndDimensions(b.Inputs, b.Size, b.MaxLen, b.Dims+1)
+	y := tensors.FromFlatDataAndDimensions(b.Targets, b.Size, b.MaxLen)
+	mk := tensors.FromFlatDataAndDimensions(mask, b.Size, b.MaxLen)
+	out, err := m.trainer.Call1(x, y, mk, m.pe)
+	if err != nil {
+		return 0, fmt.Errorf("metalearner: train step: %w", err)
+	}
+	defer out.FinalizeAll()
+	return tensors.ToScalar[float32](out), nil
+}
+
+// maskedBCE is the mean binary cross-entropy of σ(logits) against y over the
+// trials where mask is 1, in the numerically stable logit form
+// softplus(z) − y·z (PyTorch's BCELoss on probabilities agrees except where
+// it clamps log terms at −100).
+func maskedBCE(logits, y, mask *Node) *Node {
+	per := Sub(Softplus(logits), Mul(y, logits))
+	return Div(ReduceAllSum(Mul(per, mask)), ReduceAllSum(mask))
+}
+
+// logitsGraph builds the network: x is [B, T, D+1], pe the positional table
+// [MaxSteps, d]; it returns the logits [B, T].
+func (m *Model) logitsGraph(scope *gmodel.Scope, x, pe *Node, training bool) *Node {
+	g := x.Graph()
+	c := m.cfg
+	bsz, T := x.Shape().Dimensions[0], x.Shape().Dimensions[1]
+	v := func(name string) *Node { return m.vars[name].NodeValue(g) }
+	drop := func(h *Node) *Node {
+		if !training || c.Dropout == 0 {
+			return h
+		}
+		return layers.DropoutStatic(scope, h, c.Dropout)
+	}
+
+	h := linear(x, v("embedding.weight"), v("embedding.bias"))
+	posT := Slice(pe, AxisRange(0, T))
+	h = drop(Add(h, ExpandLeftToRank(posT, 3)))
+	mem := h
+
+	// Causal mask [T, T]: query i sees keys j ≤ i.
+	rows := Iota(g, shapes.Make(dtypes.Int32, T, T), 0)
+	cols := Iota(g, shapes.Make(dtypes.Int32, T, T), 1)
+	causal := GreaterOrEqual(rows, cols)
+
+	out := h
+	for l := range c.Layers {
+		p := fmt.Sprintf("transformer.layers.%d.", l)
+		ln := func(n string, z *Node) *Node { return layerNorm(z, v(p+n+".weight"), v(p+n+".bias")) }
+		attn := func(kind string, q, kv *Node) *Node {
+			return m.attention(q, kv, causal, v(p+kind+".in_proj_weight"), v(p+kind+".in_proj_bias"),
+				v(p+kind+".out_proj.weight"), v(p+kind+".out_proj.bias"), drop)
+		}
+		ff := func(z *Node) *Node {
+			z = activation.Relu(linear(z, v(p+"linear1.weight"), v(p+"linear1.bias")))
+			return linear(drop(z), v(p+"linear2.weight"), v(p+"linear2.bias"))
+		}
+		if c.NormFirst {
+			n1 := ln("norm1", out)
+			out = Add(out, drop(attn("self_attn", n1, n1)))
+			out = Add(out, drop(attn("multihead_attn", ln("norm2", out), mem)))
+			out = Add(out, drop(ff(ln("norm3", out))))
+		} else {
+			out = ln("norm1", Add(out, drop(attn("self_attn", out, out))))
+			out = ln("norm2", Add(out, drop(attn("multihead_attn", out, mem))))
+			out = ln("norm3", Add(out, drop(ff(out))))
+		}
+	}
+	logits := linear(out, v("linear.weight"), v("linear.bias"))
+	return Reshape(logits, bsz, T)
+}
+
+// linear applies x·Wᵀ + b over the last axis of x, W in PyTorch's [out, in]
+// layout.
+func linear(x, w, b *Node) *Node {
+	y := Einsum("bti,oi->bto", x, w)
+	return Add(y, ExpandLeftToRank(b, 3))
+}
+
+// layerNorm normalises the last axis with PyTorch's biased variance and
+// ε = 1e-5, then scales and shifts.
+func layerNorm(x, gain, bias *Node) *Node {
+	mean := ReduceAndKeep(x, ReduceMean, -1)
+	centred := Sub(x, mean)
+	variance := ReduceAndKeep(Square(centred), ReduceMean, -1)
+	normed := Div(centred, Sqrt(AddScalar(variance, 1e-5))) // Rsqrt has no gradient in GoMLX v0.28
+	return Add(Mul(normed, ExpandLeftToRank(gain, 3)), ExpandLeftToRank(bias, 3))
+}
+
+// attention is PyTorch's nn.MultiheadAttention with a causal mask: q from
+// query, k and v from kv, each head scaled once by 1/√d_head, softmax over
+// visible keys, dropout on the attention weights, then the out-projection.
+func (m *Model) attention(query, kv, causal, inW, inB, outW, outB *Node, drop func(*Node) *Node) *Node {
+	c := m.cfg
+	d, H := c.DModel, c.Heads
+	dh := d / H
+	bsz, T := query.Shape().Dimensions[0], query.Shape().Dimensions[1]
+	part := func(i int, x *Node) *Node {
+		w := Slice(inW, AxisRange(i*d, (i+1)*d), AxisRange())
+		b := Slice(inB, AxisRange(i*d, (i+1)*d))
+		return Reshape(linear(x, w, b), bsz, T, H, dh)
+	}
+	q := MulScalar(part(0, query), 1/math.Sqrt(float64(dh)))
+	k := part(1, kv)
+	val := part(2, kv)
+	scores := Einsum("bqhd,bkhd->bhqk", q, k)
+	mask := BroadcastToDims(ExpandLeftToRank(causal, 4), bsz, H, T, T)
+	scores = Where(mask, scores, BroadcastToDims(Infinity(scores.Graph(), scores.DType(), -1), bsz, H, T, T))
+	probs := drop(Softmax(scores, -1))
+	ctx := Einsum("bhqk,bkhd->bqhd", probs, val)
+	return linear(Reshape(ctx, bsz, T, d), outW, outB)
+}
