@@ -14,7 +14,7 @@ BIN := bin/ermi
 OUT := out
 TASKS := $(wildcard datasets/tasks/*/*.csv)
 
-.PHONY: all setup build test vet fuzz run clean
+.PHONY: all setup build test vet fuzz bench run clean
 
 all: build
 
@@ -39,6 +39,13 @@ FUZZTIME ?= 60s
 fuzz: setup
 	go test ./ermi/tasks -run '^$$' -fuzz FuzzParseInputList -fuzztime $(FUZZTIME)
 	go test ./ermi/tasks -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME)
+
+# bench times the meta-learner in Go and in Debian's PyTorch 1.13 (2 threads) on the same shapes
+# and prints the ratios Go/PyTorch. It installs python3-torch if missing (Debian/Ubuntu).
+BENCHREPS ?= 3
+bench: setup
+	@/usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "installing Debian's python3-torch"; sudo -n true 2>/dev/null && SUDO=sudo; $$SUDO apt-get install -y python3-torch; }
+	/usr/bin/python3 ermi/metalearner/testdata/bench_ratio.py -reps $(BENCHREPS)
 
 # run is the main job on the shipped data: inspect the LLM-generated tasks, draw tasks from the
 # three synthetic priors, and inspect those.

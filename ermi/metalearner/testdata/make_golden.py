@@ -1,11 +1,7 @@
 #!/usr/bin/python3
 """Writes golden.json + golden.bin: the paper's meta-learner in PyTorch 1.13 on fixed inputs.
 
-The network follows the paper's TransformerDecoder (categorisation/mi/model.py) as the spec describes it:
-Linear(D+1 -> 64), sinusoidal positions (PyTorch tutorial), dropout 0.1, nn.TransformerDecoder of 6
-post-LN nn.TransformerDecoderLayer(64, 8 heads, 256, batch_first=True), called as
-transformer(tgt=h, memory=h, tgt_mask=M, memory_mask=M) with M the causal -inf/0 mask, no final
-LayerNorm, Linear(64 -> 1). Loss: nn.BCELoss on sigmoid outputs of the valid trials; Adam lr 3e-4.
+The network is paper_model.Decoder. Loss: nn.BCELoss on sigmoid outputs of the valid trials; Adam lr 3e-4.
 
 Every parameter is perturbed after PyTorch's initialisation so that the layers differ (the paper's
 layers start identical, which would hide a layer-indexing bug). Dropout is off (eval mode) so that the
@@ -14,11 +10,12 @@ step is deterministic.
 Run with Debian's python3-torch 1.13:  cd testdata && /usr/bin/python3 make_golden.py
 """
 import json
-import math
 import struct
 
 import torch
 import torch.nn as nn
+
+from paper_model import Decoder
 
 D, D_MODEL, HEADS, FF, LAYERS, MAX_STEPS = 3, 64, 8, 256, 6, 20
 B, T = 3, 12
@@ -27,41 +24,9 @@ LR = 3e-4
 SAMPLE_STRIDE = 5  # the post-step weights are stored at every 5th value
 
 
-class PositionalEncoding(nn.Module):
-    def __init__(self, d_model, max_len, dropout=0.1):
-        super().__init__()
-        self.dropout = nn.Dropout(p=dropout)
-        pe = torch.zeros(max_len, d_model)
-        position = torch.arange(0, max_len, dtype=torch.float).unsqueeze(1)
-        div_term = torch.exp(torch.arange(0, d_model, 2).float() * (-math.log(10000.0) / d_model))
-        pe[:, 0::2] = torch.sin(position * div_term)
-        pe[:, 1::2] = torch.cos(position * div_term)
-        self.register_buffer("pe", pe.unsqueeze(0))
-
-    def forward(self, x):
-        return self.dropout(x + self.pe[:, : x.size(1), :])
-
-
-class Decoder(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.embedding = nn.Linear(D + 1, D_MODEL)
-        self.pe = PositionalEncoding(D_MODEL, MAX_STEPS, 0.1)
-        layer = nn.TransformerDecoderLayer(D_MODEL, HEADS, FF, 0.1, batch_first=True)
-        self.transformer = nn.TransformerDecoder(layer, LAYERS)
-        self.linear = nn.Linear(D_MODEL, 1)
-
-    def forward(self, x):
-        t = x.shape[1]
-        mask = torch.triu(torch.full((t, t), float("-inf")), diagonal=1)
-        h = self.pe(self.embedding(x))
-        out = self.transformer(tgt=h, memory=h, tgt_mask=mask, memory_mask=mask)
-        return self.linear(out).squeeze(-1)  # logits; the paper returns sigmoid(beta * logits)
-
-
 def main():
     torch.manual_seed(2402)
-    net = Decoder()
+    net = Decoder(D, MAX_STEPS, D_MODEL, HEADS, FF, LAYERS)
     with torch.no_grad():
         for name, p in net.named_parameters():
             p.add_(0.05 * torch.randn_like(p))
