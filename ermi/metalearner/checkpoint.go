@@ -182,14 +182,20 @@ func Load(path string) (*Model, json.RawMessage, error) {
 		return fail("%v", err)
 	}
 	for p, o := range others {
-		scope, name := scopeOf(m.store, strings.ReplaceAll(strings.TrimPrefix(p, "/"), "/", "."))
-		v, err := scope.CreateVariable(name, o.t)
-		if err != nil {
-			return fail("variable %s: %v", p, err)
+		v := m.store.GetVariable(p)
+		if v != nil { // the dropout random state exists from the start
+			if err := v.SetValue(o.t); err != nil {
+				return fail("variable %s: %v", p, err)
+			}
+		} else {
+			scope, name := scopeOf(m.store, strings.ReplaceAll(strings.TrimPrefix(p, "/"), "/", "."))
+			if v, err = scope.CreateVariable(name, o.t); err != nil {
+				return fail("variable %s: %v", p, err)
+			}
 		}
 		v.SetTrainable(o.trainable)
 	}
-	if v := m.store.GetVariable("/optimizers/learning_rate"); v != nil {
+	if v := m.store.GetVariable(lrVariable); v != nil {
 		if t, err := v.Value(); err == nil && t.DType() == dtypes.Float32 {
 			m.lr = float64(tensors.ToScalar[float32](t))
 		}

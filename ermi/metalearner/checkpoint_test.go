@@ -115,3 +115,43 @@ func TestCheckpointWeightsOnlyAndErrors(t *testing.T) {
 		t.Error("missing file: no error")
 	}
 }
+
+func TestSetLearningRateBetweenSteps(t *testing.T) {
+	cfg := PaperConfig(2, 6)
+	cfg.Layers, cfg.Dropout = 1, 0
+	a, _ := New(cfg, 5)
+	b, _ := New(cfg, 5)
+	batch := randomBatch(2, 6, 2, 1)
+	a.TrainStep(batch)
+	b.TrainStep(batch)
+	if err := b.SetLearningRate(0.1); err != nil {
+		t.Fatal(err)
+	}
+	a.TrainStep(batch)
+	b.TrainStep(batch)
+	pa, _ := a.Params()
+	pb, _ := b.Params()
+	if reflect.DeepEqual(pa, pb) {
+		t.Error("changing the learning rate between steps changed nothing")
+	}
+	if b.LearningRate() != 0.1 || b.SetLearningRate(-1) == nil {
+		t.Error("LearningRate/SetLearningRate bounds")
+	}
+}
+
+// TestLogitsFollowTraining guards against GoMLX embedding the weights of an
+// inference graph as constants: logits must change after a training step.
+func TestLogitsFollowTraining(t *testing.T) {
+	cfg := PaperConfig(2, 8)
+	cfg.Layers = 1
+	m, _ := New(cfg, 1)
+	b := randomBatch(2, 8, 2, 1)
+	before, _ := m.Logits(b)
+	if _, err := m.TrainStep(b); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := m.Logits(b)
+	if reflect.DeepEqual(before, after) {
+		t.Error("logits unchanged by a training step: stale weights")
+	}
+}

@@ -74,11 +74,19 @@ func New(cfg Config, seed uint64) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return FromParams(cfg, InitParams(cfg, rand.New(rand.NewPCG(seed, 0x5eed))))
+	m, err := FromParams(cfg, InitParams(cfg, rand.New(rand.NewPCG(seed, 0x5eed))))
+	if err != nil {
+		return nil, err
+	}
+	if err := m.store.SetRNGStateFromSeed(int64(seed)); err != nil {
+		return nil, fmt.Errorf("metalearner: dropout random state: %w", err)
+	}
+	return m, nil
 }
 
 // FromParams returns a network of shape cfg with the given weights, which
-// must be exactly cfg's parameters (see Params).
+// must be exactly cfg's parameters (see Params). Its dropout random state is
+// seeded with 0.
 func FromParams(cfg Config, ps []Param) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -102,6 +110,9 @@ func FromParams(cfg Config, ps []Param) (*Model, error) {
 		m.names = append(m.names, p.Name)
 	}
 	m.pe = tensors.FromFlatDataAndDimensions(PositionalEncoding(cfg.MaxSteps, cfg.DModel), cfg.MaxSteps, cfg.DModel)
+	if err := m.store.SetRNGStateFromSeed(0); err != nil {
+		return nil, fmt.Errorf("metalearner: dropout random state: %w", err)
+	}
 	return m, nil
 }
 
@@ -135,18 +146,26 @@ func (m *Model) Params() ([]Param, error) {
 	return want, nil
 }
 
-// SetLearningRate sets Adam's learning rate for the next training steps. It
-// must be called before the first TrainStep.
+// SetLearningRate sets Adam's learning rate for the next training steps;
+// it may change between steps (a warm-up schedule).
 func (m *Model) SetLearningRate(lr float64) error {
-	if m.trainer != nil {
-		return errors.New("metalearner: learning rate set after training started")
-	}
-	if !(lr > 0) {
+	if !(lr > 0) || math.IsInf(lr, 0) {
 		return fmt.Errorf("metalearner: learning rate %v", lr)
 	}
 	m.lr = lr
+	if v := m.store.GetVariable(lrVariable); v != nil {
+		if err := v.SetValue(tensors.FromScalar(float32(lr))); err != nil {
+			return fmt.Errorf("metalearner: learning rate: %w", err)
+		}
+	}
 	return nil
 }
+
+// LearningRate returns Adam's current learning rate.
+func (m *Model) LearningRate() float64 { return m.lr }
+
+// lrVariable is where GoMLX's optimisers keep the learning rate.
+const lrVariable = "/optimizers/learning_rate"
 
 // checkBatch verifies that a batch fits the network.
 func (m *Model) checkBatch(b *tasks.Batch) error {
@@ -224,6 +243,13 @@ func (m *Model) TrainStep(b tasks.Batch) (float32, error) {
 	out, err := m.trainer.Call1(x, y, mk, m.pe)
 	if err != nil {
 		return 0, fmt.Errorf("metalearner: train step: %w", err)
+	}
+	// The pure-Go backend embeds the weights of inference graphs as
+	// constants (PreferConstantsForVariables): a forward executable compiled
+	// before this step would keep the old weights.
+	if m.forward != nil {
+		m.forward.Finalize()
+		m.forward = nil
 	}
 	defer out.FinalizeAll()
 	return tensors.ToScalar[float32](out), nil

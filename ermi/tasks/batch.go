@@ -245,3 +245,22 @@ func Encode(ts []Task, targets [][2]float32, perm []int, rng *rand.Rand) Batch {
 	}
 	return b
 }
+
+// PadTo returns the batch zero-padded to maxLen trials per sequence, so that
+// batches of varying lengths share a few shapes (a compiled graph per shape).
+// A maxLen not above MaxLen returns b unchanged.
+func (bt Batch) PadTo(maxLen int) Batch {
+	if maxLen <= bt.MaxLen {
+		return bt
+	}
+	w := bt.Dims + 1
+	out := bt
+	out.MaxLen = maxLen
+	out.Inputs = make([]float32, bt.Size*maxLen*w)
+	out.Targets = make([]float32, bt.Size*maxLen)
+	for b := range bt.Size {
+		copy(out.Inputs[b*maxLen*w:], bt.Inputs[b*bt.MaxLen*w:(b+1)*bt.MaxLen*w])
+		copy(out.Targets[b*maxLen:], bt.Targets[b*bt.MaxLen:(b+1)*bt.MaxLen])
+	}
+	return out
+}

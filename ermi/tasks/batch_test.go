@@ -203,3 +203,29 @@ func TestNewSamplerRejects(t *testing.T) {
 		}
 	}
 }
+
+func TestPadTo(t *testing.T) {
+	ts := []Task{mustTask(t, 0, 1, []float64{1, 2}, "a", "b"), mustTask(t, 1, 1, []float64{3}, "a")}
+	b := Encode(ts, [][2]float32{{0, 1}, {0, 1}}, nil, rand.New(rand.NewPCG(1, 1)))
+	p := b.PadTo(4)
+	if p.MaxLen != 4 || len(p.Inputs) != 2*4*2 || len(p.Targets) != 8 {
+		t.Fatalf("padded shape %d, %d inputs", p.MaxLen, len(p.Inputs))
+	}
+	for s := range 2 {
+		for tr := range 4 {
+			var want []float32
+			wantY := float32(0)
+			if tr < b.MaxLen {
+				want, wantY = b.Input(s, tr), b.Target(s, tr)
+			} else {
+				want = []float32{0, 0}
+			}
+			if !reflect.DeepEqual(p.Input(s, tr), want) || p.Target(s, tr) != wantY {
+				t.Errorf("seq %d trial %d: %v %v, want %v %v", s, tr, p.Input(s, tr), p.Target(s, tr), want, wantY)
+			}
+		}
+	}
+	if q := b.PadTo(1); q.MaxLen != b.MaxLen {
+		t.Error("PadTo shrank a batch")
+	}
+}

@@ -1,0 +1,123 @@
+package training
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// tiny returns a fast recipe of the given source: one layer, short tasks.
+func tiny(src SourceKind) Recipe {
+	var r Recipe
+	switch src {
+	case LinearPrior:
+		r, _ = Lookup("mi-3d")
+	case MLPPrior:
+		r, _ = Lookup("pfn-3d")
+	case RMCPrior:
+		r, _ = Lookup("rmc-3d")
+	case LLMTasks:
+		r, _ = Lookup("ermi-4d")
+	}
+	r.Model.Layers, r.Model.MaxSteps, r.Batch.MaxSteps = 1, 24, 24
+	r.Batch.BatchSize, r.Trials, r.PoolTasks = 4, 20, 200
+	if src == LLMTasks {
+		r.Model.MaxSteps, r.Batch.MaxSteps = 120, 120
+	}
+	return r
+}
+
+func TestRecipesValidate(t *testing.T) {
+	names := map[string]bool{}
+	for _, r := range Recipes() {
+		if err := r.Validate(); err != nil {
+			t.Errorf("%s: %v", r.Name, err)
+		}
+		names[r.Name] = true
+	}
+	for _, n := range []string{"ermi-3d", "mi-3d", "pfn-3d", "rmc-3d", "ermi-4d", "mi-4d", "pfn-4d", "ermi-6d", "mi-6d", "pfn-6d"} {
+		if !names[n] {
+			t.Errorf("recipe %s missing", n)
+		}
+	}
+	if _, err := Lookup("gpt-5d"); err == nil || !strings.Contains(err.Error(), "ermi-3d") {
+		t.Errorf("Lookup error %v does not list the names", err)
+	}
+}
+
+// TestResumeIsExact runs 6 steps at once and 3 + 3 with a restart between:
+// the logged losses and validation results must be identical.
+func TestResumeIsExact(t *testing.T) {
+	for _, src := range []SourceKind{LinearPrior, MLPPrior, RMCPrior, LLMTasks} {
+		t.Run(string(src), func(t *testing.T) {
+			r := tiny(src)
+			opt := Options{Root: "../..", LogEvery: 1, EvalEvery: 2, SaveEvery: 100}
+			opt.Dir, opt.Steps = t.TempDir(), 6
+			want, err := Run(context.Background(), r, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opt.Dir, opt.Steps = t.TempDir(), 3
+			if _, err := Run(context.Background(), r, opt); err != nil {
+				t.Fatal(err)
+			}
+			opt.Steps = 6
+			got, err := Run(context.Background(), r, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d log lines after resuming, %d uninterrupted", len(got), len(want))
+			}
+			for i := range want {
+				// Every call ends with a validation, so the interrupted run
+				// has one more, at step 3; elsewhere they must agree.
+				evaluated := !math.IsNaN(want[i].ValLoss)
+				if got[i].Step != want[i].Step || got[i].Loss != want[i].Loss ||
+					(evaluated && (got[i].ValLoss != want[i].ValLoss || got[i].ValAcc != want[i].ValAcc)) {
+					t.Errorf("line %d: resumed %+v, uninterrupted %+v", i, got[i], want[i])
+				}
+			}
+			logged, err := ReadLog(opt.Dir)
+			if err != nil || len(logged) != 6 {
+				t.Errorf("log.csv: %d lines, %v", len(logged), err)
+			}
+			for _, f := range []string{RecipeFile, StateFile, WeightsFile, LogFile} {
+				if _, err := os.Stat(filepath.Join(opt.Dir, f)); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+}
+
+func TestRunRefusesAnotherRecipe(t *testing.T) {
+	dir := t.TempDir()
+	r := tiny(LinearPrior)
+	if _, err := Run(context.Background(), r, Options{Dir: dir, Steps: 1}); err != nil {
+		t.Fatal(err)
+	}
+	r.LR = 1e-3
+	_, err := Run(context.Background(), r, Options{Dir: dir, Steps: 2})
+	if err == nil || !strings.Contains(err.Error(), "different recipe") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestRunReportsTruncatedState(t *testing.T) {
+	dir := t.TempDir()
+	r := tiny(LinearPrior)
+	if _, err := Run(context.Background(), r, Options{Dir: dir, Steps: 1}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, StateFile)
+	raw, _ := os.ReadFile(path)
+	os.WriteFile(path, raw[:len(raw)/2], 0o644)
+	_, err := Run(context.Background(), r, Options{Dir: dir, Steps: 2})
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("err = %v", err)
+	}
+}
