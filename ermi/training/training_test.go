@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -119,5 +120,56 @@ func TestRunReportsTruncatedState(t *testing.T) {
 	_, err := Run(context.Background(), r, Options{Dir: dir, Steps: 2})
 	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "truncated") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestBlocks(t *testing.T) {
+	got := Blocks(289)
+	want := []Block{{1, 5}, {6, 10}, {11, 20}, {21, 50}, {51, 100}, {101, 200}, {201, 289}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Blocks(289) = %v", got)
+	}
+	if got := Blocks(8); !reflect.DeepEqual(got, []Block{{1, 5}, {6, 8}}) {
+		t.Errorf("Blocks(8) = %v", got)
+	}
+}
+
+func TestEvaluateByBlock(t *testing.T) {
+	dir := t.TempDir()
+	r := tiny(LinearPrior)
+	if _, err := Run(context.Background(), r, Options{Dir: dir, Steps: 2}); err != nil {
+		t.Fatal(err)
+	}
+	rr, m, err := LoadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rr, r) {
+		t.Error("LoadRun returned another recipe")
+	}
+	ts, desc, err := HeldOutTasks(r, "../..", "", 30, 99)
+	if err != nil || len(ts) != 30 || !strings.Contains(desc, "30 fresh linear-prior tasks of 20 trials") {
+		t.Fatalf("held-out tasks: %d, %q, %v", len(ts), desc, err)
+	}
+	res, err := EvaluateByBlock(m, r, ts, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 3 || res[0].N != 30*5 || res[2].N != 30*(20-10) {
+		t.Fatalf("blocks %+v", res)
+	}
+	// Linear tasks: online logistic regression is well above chance late on.
+	if res[2].LR < 0.75 || res[0].LR < 0.4 {
+		t.Errorf("logistic regression accuracies %+v", res)
+	}
+	for _, b := range res {
+		if b.Model < 0 || b.Model > 1 {
+			t.Errorf("model accuracy %v", b.Model)
+		}
+	}
+	var sb strings.Builder
+	FormatBlocks(&sb, res[2:])
+	if !strings.HasPrefix(sb.String(), "trials 11-20 model ") || !strings.Contains(sb.String(), " lr ") {
+		t.Errorf("format %q", sb.String())
 	}
 }

@@ -6,6 +6,8 @@
 //
 //	ermi tasks info [-max-steps N] [-dims D] [-strict] FILE…
 //	ermi priors -prior linear|mlp|rmc -dims D -tasks N -trials T -seed S -out FILE
+//	ermi train -config NAME [-steps N] [-minutes M] [-out DIR]
+//	ermi eval -model DIR [-tasks FILE]
 //
 // Run "ermi COMMAND -h" for the flags of a command.
 package main
@@ -27,6 +29,8 @@ type command struct {
 var commands = []command{
 	{"tasks", "inspect task files (ermi tasks info FILE…)", runTasks},
 	{"priors", "generate tasks from a synthetic prior (linear, mlp, rmc)", runPriors},
+	{"train", "meta-train a configuration (ermi-3d, mi-3d, …), resuming where it stopped", runTrain},
+	{"eval", "accuracy by trial block of a trained model beside online logistic regression", runEval},
 }
 
 // errUsage marks an error already explained by a usage message.

@@ -73,3 +73,30 @@ func TestCLIErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestTrainCommandResumes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	args := []string{"train", "-config", "mi-3d", "-trials", "12", "-batch", "4", "-out", dir, "-log-every", "1", "-eval-every", "2"}
+	code, out, errs := runCLI(append(args, "-steps", "2")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "mi-3d: step 2") || !strings.Contains(errs, "step 2/2") {
+		t.Errorf("stdout %q stderr %q", out, errs)
+	}
+	code, out, errs = runCLI(append(args, "-steps", "3")...)
+	if code != 0 || !strings.Contains(errs, "resuming at step 2") || !strings.Contains(out, "step 3") {
+		t.Errorf("resume: exit %d, %q %q", code, out, errs)
+	}
+	recipe, _ := os.ReadFile(filepath.Join(dir, "recipe.json"))
+	if !strings.Contains(string(recipe), "12 trials per task instead of 400") {
+		t.Errorf("recipe.json does not record the change:\n%s", recipe)
+	}
+	code, out, errs = runCLI("eval", "-model", dir, "-n", "10")
+	if code != 0 || !strings.Contains(out, "mi-3d on 10 fresh linear-prior tasks of 12 trials") || !strings.Contains(out, "trials 11-12 model ") {
+		t.Errorf("eval: exit %d, %q %q", code, out, errs)
+	}
+	if code, _, errs := runCLI("train", "-config", "mi-9d"); code != 1 || !strings.Contains(errs, "unknown configuration") {
+		t.Errorf("unknown config: exit %d %q", code, errs)
+	}
+}
