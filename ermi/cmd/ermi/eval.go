@@ -3,6 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
+
+	"github.com/ermi-go/ermi/ermi/metalearner"
 
 	"github.com/ermi-go/ermi/ermi/training"
 )
@@ -19,6 +22,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	n := fs.Int("n", 200, "number of fresh tasks for a prior run")
 	seed := fs.Uint64("seed", 1000, "seed of fresh tasks and of the first feedback bits")
 	root := fs.String("root", ".", "directory the run's task files are relative to")
+	card := fs.Bool("card", false, "also write the run's MODEL.md from its recipe, log and this evaluation")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -40,5 +44,15 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%s on %s\n", r.Name, desc)
 	training.FormatBlocks(stdout, res)
+	if *card {
+		backend := "unknown"
+		if b, err := metalearner.Backend(); err == nil {
+			backend = b.Name()
+		}
+		if err := training.WriteCard(*dir, r, desc, res, backend); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*dir, training.CardFile))
+	}
 	return nil
 }

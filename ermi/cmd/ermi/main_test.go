@@ -92,9 +92,13 @@ func TestTrainCommandResumes(t *testing.T) {
 	if !strings.Contains(string(recipe), "12 trials per task instead of 400") {
 		t.Errorf("recipe.json does not record the change:\n%s", recipe)
 	}
-	code, out, errs = runCLI("eval", "-model", dir, "-n", "10")
+	code, out, errs = runCLI("eval", "-model", dir, "-n", "10", "-card")
 	if code != 0 || !strings.Contains(out, "mi-3d on 10 fresh linear-prior tasks of 12 trials") || !strings.Contains(out, "trials 11-12 model ") {
 		t.Errorf("eval: exit %d, %q %q", code, out, errs)
+	}
+	cardText, err := os.ReadFile(filepath.Join(dir, "MODEL.md"))
+	if err != nil || !strings.Contains(string(cardText), "trained 3 steps") || !strings.Contains(string(cardText), "12 trials per task instead of 400") || !strings.Contains(string(cardText), "| 11–12 |") {
+		t.Errorf("MODEL.md: %v\n%s", err, cardText)
 	}
 	if code, _, errs := runCLI("train", "-config", "mi-9d"); code != 1 || !strings.Contains(errs, "unknown configuration") {
 		t.Errorf("unknown config: exit %d %q", code, errs)

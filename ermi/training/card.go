@@ -1,0 +1,97 @@
+package training
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/ermi-go/ermi/ermi/atomicfile"
+)
+
+// CardFile is the model card of a run directory.
+const CardFile = "MODEL.md"
+
+// WriteCard writes dir/MODEL.md from the run's recipe and log and a held-out
+// evaluation made by the caller: what the model is, what it was trained on,
+// how long and where, every change from the paper, and its accuracy by
+// trial block beside online logistic regression. Every number in it comes
+// from those inputs.
+func WriteCard(dir string, r Recipe, evalDesc string, res []BlockAccuracy, backend string) error {
+	log, err := ReadLog(dir)
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(filepath.Join(dir, CardFile), func(w io.Writer) error {
+		variant := "post-LayerNorm, as the paper"
+		if r.Model.NormFirst {
+			variant = "pre-LayerNorm (a variant: the paper's layers are post-LN)"
+		}
+		fmt.Fprintf(w, "# %s\n\n", r.Name)
+		fmt.Fprintf(w, "The paper's meta-learner (Jagadish et al., ICML 2024): a transformer decoder of %d layers, d_model %d, "+
+			"%d heads, feed-forward %d, %s, reading %d-feature stimuli with the previous trial's feedback, for sequences of at most %d trials.\n\n",
+			r.Model.Layers, r.Model.DModel, r.Model.Heads, r.Model.FF, variant, r.Model.Dims, r.Model.MaxSteps)
+		fmt.Fprintf(w, "## Training\n\n")
+		fmt.Fprintf(w, "- tasks: %s", r.Source)
+		if len(r.Files) > 0 {
+			fmt.Fprintf(w, " (%s)", strings.Join(r.Files, ", "))
+		}
+		if r.Source != LLMTasks {
+			fmt.Fprintf(w, ", %d trials per task", r.Trials)
+		}
+		fmt.Fprintf(w, "\n- batch %d, Adam learning rate %g", r.Batch.BatchSize, r.LR)
+		if r.WarmupSteps > 0 {
+			fmt.Fprintf(w, " after a %d-step linear warm-up", r.WarmupSteps)
+		}
+		fmt.Fprintf(w, ", seed %d\n", r.Seed)
+		flags := []string{}
+		for _, f := range []struct {
+			on   bool
+			name string
+		}{{r.Batch.FlipLabels, "label flip per batch"}, {r.Batch.ShuffleTrials, "trial shuffle"},
+			{r.Batch.SampleToMaxSteps, "resampled to max_steps"}, {r.Batch.Normalize, "global min-max per task"},
+			{r.Batch.ShuffleFeatures, "feature permutation per batch"}} {
+			if f.on {
+				flags = append(flags, f.name)
+			}
+		}
+		if len(flags) > 0 {
+			fmt.Fprintf(w, "- processing: %s\n", strings.Join(flags, ", "))
+		}
+		if n := len(log); n > 0 {
+			last := log[n-1]
+			fmt.Fprintf(w, "- trained %d steps in %.1f hours of training time (the paper: 500,000 steps on a GPU)\n", last.Step, last.WallS/3600)
+			fmt.Fprintf(w, "- last logged training loss %.4f; validation accuracy (greedy) %s\n", last.Loss, lastVal(log))
+		}
+		host, _ := os.Hostname()
+		fmt.Fprintf(w, "- machine: %s, %s/%s, %d cores; backend %s\n", host, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), backend)
+		fmt.Fprintf(w, "\n## Changes from the paper\n\n")
+		if len(r.Changes) == 0 {
+			fmt.Fprintf(w, "None.\n")
+		}
+		for _, c := range r.Changes {
+			fmt.Fprintf(w, "- %s\n", c)
+		}
+		fmt.Fprintf(w, "\n## Held-out accuracy by trial\n\nOn %s; the model chooses greedily (β = 1), "+
+			"online logistic regression is refitted before every trial (0.5 until it has seen both categories).\n\n", evalDesc)
+		fmt.Fprintf(w, "| trials | model | logistic regression | trials counted |\n|---|---|---|---|\n")
+		for _, b := range res {
+			fmt.Fprintf(w, "| %d–%d | %.3f | %.3f | %d |\n", b.From, b.To, b.Model, b.LR, b.N)
+		}
+		fmt.Fprintf(w, "\nFiles: `weights.ckpt` (weights), `state.ckpt` (weights, optimiser and random state to resume), "+
+			"`recipe.json`, `log.csv`. Written by `ermi eval -card`.\n")
+		return nil
+	})
+}
+
+func lastVal(log []LogEntry) string {
+	for i := len(log) - 1; i >= 0; i-- {
+		if !math.IsNaN(log[i].ValAcc) {
+			return fmt.Sprintf("%.3f at step %d", log[i].ValAcc, log[i].Step)
+		}
+	}
+	return "not measured"
+}
