@@ -153,16 +153,10 @@ func TestGoldenGradients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mask := make([]float32, b.Size*b.MaxLen)
-	for i, n := range b.Lengths {
-		for j := range n {
-			mask[i*b.MaxLen+j] = 1
-		}
-	}
 	outs, err := exec.Call(
 		tensors.FromFlatDataAndDimensions(b.Inputs, b.Size, b.MaxLen, b.Dims+1),
 		tensors.FromFlatDataAndDimensions(b.Targets, b.Size, b.MaxLen),
-		tensors.FromFlatDataAndDimensions(mask, b.Size, b.MaxLen),
+		tensors.FromFlatDataAndDimensions(validMask(&b), b.Size, b.MaxLen),
 		m.pe,
 	)
 	if err != nil {

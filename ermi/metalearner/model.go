@@ -231,15 +231,9 @@ func (m *Model) TrainStep(b tasks.Batch) (float32, error) {
 		}
 		m.trainer = exec
 	}
-	mask := make([]float32, b.Size*b.MaxLen)
-	for i, n := range b.Lengths {
-		for t := range n {
-			mask[i*b.MaxLen+t] = 1
-		}
-	}
 	x := tensors.FromFlatDataAndDimensions(b.Inputs, b.Size, b.MaxLen, b.Dims+1)
 	y := tensors.FromFlatDataAndDimensions(b.Targets, b.Size, b.MaxLen)
-	mk := tensors.FromFlatDataAndDimensions(mask, b.Size, b.MaxLen)
+	mk := tensors.FromFlatDataAndDimensions(validMask(&b), b.Size, b.MaxLen)
 	out, err := m.trainer.Call1(x, y, mk, m.pe)
 	if err != nil {
 		return 0, fmt.Errorf("metalearner: train step: %w", err)
@@ -253,6 +247,18 @@ func (m *Model) TrainStep(b tasks.Batch) (float32, error) {
 	}
 	defer out.FinalizeAll()
 	return tensors.ToScalar[float32](out), nil
+}
+
+// validMask returns 1 for the real trials of a batch and 0 for padding,
+// Size × MaxLen.
+func validMask(b *tasks.Batch) []float32 {
+	mask := make([]float32, b.Size*b.MaxLen)
+	for i, n := range b.Lengths {
+		for t := range n {
+			mask[i*b.MaxLen+t] = 1
+		}
+	}
+	return mask
 }
 
 // maskedBCE is the mean binary cross-entropy of σ(logits) against y over the
