@@ -7,7 +7,10 @@ SHELL := /bin/bash
 GO_TOOLCHAIN := go1.27.0
 export GOTOOLCHAIN := $(GO_TOOLCHAIN)
 export GOEXPERIMENT := simd
-export GOFLAGS := -tags=noxla -buildvcs=false
+# GOTAGS=noxla builds the pure-Go backend only. Where a PJRT plugin is installed (a CUDA machine with
+# JAX's plugin, say), `make GOTAGS= build` compiles XLA in and GOMLX_BACKEND=xla:cuda selects it.
+GOTAGS ?= noxla
+export GOFLAGS := -tags=$(GOTAGS) -buildvcs=false
 export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
 
 BIN := bin/ermi
