@@ -75,6 +75,11 @@ func WriteCard(dir string, r Recipe, evalDesc string, res []BlockAccuracy, backe
 		for _, c := range r.Changes {
 			fmt.Fprintf(w, "- %s\n", c)
 		}
+		if n := len(res); n > 0 && res[n-1].Model < 0.6 {
+			fmt.Fprintf(w, "\n**Status: this model has not left the loss plateau** — on held-out tasks it is at %.3f in trials %d–%d, "+
+				"where logistic regression is at %.3f. Resume it, or use a variant that trains past the plateau.\n",
+				res[n-1].Model, res[n-1].From, res[n-1].To, res[n-1].LR)
+		}
 		fmt.Fprintf(w, "\n## Held-out accuracy by trial\n\nOn %s; the model chooses greedily (β = 1), "+
 			"online logistic regression is refitted before every trial (0.5 until it has seen both categories).\n\n", evalDesc)
 		fmt.Fprintf(w, "| trials | model | logistic regression | trials counted |\n|---|---|---|---|\n")
