@@ -3,6 +3,7 @@ package tasks_test
 import (
 	"fmt"
 	"log"
+	"math/rand/v2"
 	"os"
 	"strings"
 
@@ -96,4 +97,43 @@ func ExampleSplit() {
 	train, val, test := tasks.Split(ts)
 	fmt.Println(len(train), len(val), len(test))
 	// Output: 232 29 30
+}
+
+func ExampleParseInputList() {
+	for _, s := range []string{"[0.12, 0.76, 0.33]", "['0.1', '0.3', '0.8']", "['High', 'Low', 'Velcro']"} {
+		v, err := tasks.ParseInputList(nil, s)
+		fmt.Println(v, err)
+	}
+	// Output:
+	// [0.12 0.76 0.33] <nil>
+	// [0.1 0.3 0.8] <nil>
+	// [] item 0: "High" is not a number
+}
+
+func ExampleFormatInputList() {
+	fmt.Println(string(tasks.FormatInputList(nil, []float64{1, 0.25, 1e-5})))
+	// Output: [1.0, 0.25, 1e-05]
+}
+
+func ExampleNormalizeGlobal() {
+	x := []float64{2, 40, 4, 80} // two trials of two features
+	tasks.NormalizeGlobal(x)     // one minimum and one maximum for the whole task
+	fmt.Println(x)
+	// Output: [0 0.48717948717948717 0.02564102564102564 1]
+}
+
+func ExampleResample() {
+	t, _ := tasks.New(0, 1, []float64{1, 2, 3}, []string{"A", "B", "A"})
+	r := tasks.Resample(t, 6, rand.New(rand.NewPCG(1, 2)))
+	fmt.Println(r.Len(), "trials drawn with replacement")
+	// Output: 6 trials drawn with replacement
+}
+
+func ExampleSummarize() {
+	s, err := tasks.Summarize("testdata/llama3_dim4_head.csv", tasks.ReadOptions{}, 300)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(s.Tasks, "tasks,", s.Dims, "features, kept", s.Kept)
+	// Output: 2 tasks, 4 features, kept 2
 }
