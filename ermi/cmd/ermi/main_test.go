@@ -104,3 +104,25 @@ func TestTrainCommandResumes(t *testing.T) {
 		t.Errorf("unknown config: exit %d %q", code, errs)
 	}
 }
+
+func TestParseCommand(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.txt")
+	b := filepath.Join(dir, "b.txt")
+	os.WriteFile(a, []byte("1: 3.5, 2, 10, 0.4, rock\n2: 1, 1, 1, 1, pop\n3: x, 1, 1, 1, pop\n"), 0o644)
+	os.WriteFile(b, []byte("I'm sorry, I cannot do that."), 0o644)
+	out := filepath.Join(dir, "tasks.csv")
+	code, stdout, errs := runCLI("parse", "-dims", "4", "-categories", "rock,pop", "-out", out, a, b)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"answers: 2; parsed 1; refusal 1", "rows kept: 2", "rows dropped: 1 (row-like line", "wrote 1 tasks"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, info, _ := runCLI("tasks", "info", "-strict", out)
+	if code != 0 || !strings.Contains(info, "tasks 1, rows 2, features per trial 4") {
+		t.Errorf("tasks info on parsed file: %d %s", code, info)
+	}
+}
