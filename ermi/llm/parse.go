@@ -212,6 +212,8 @@ var labelLine = regexp.MustCompile(`\d+\.(.+?)\n`)
 // LabelSet is one generated task label row: feature names and two
 // category names.
 type LabelSet struct {
+	// ID is the row's task_id in a pooled label file (0 from ParseLabels).
+	ID         int
 	Features   []string
 	Categories [2]string
 }
