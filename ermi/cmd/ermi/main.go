@@ -6,6 +6,7 @@
 //
 //	ermi tasks info [-max-steps N] [-dims D] [-strict] FILE…
 //	ermi priors -prior linear|mlp|rmc -dims D -tasks N -trials T -seed S -out FILE
+//	ermi generate labels|data -dims D -out DIR [-labels FILE] [-resume] [-api …]
 //	ermi parse -dims D -out FILE RAW…
 //	ermi train -config NAME [-steps N] [-minutes M] [-out DIR]
 //	ermi eval -model DIR [-tasks FILE]
@@ -30,6 +31,7 @@ type command struct {
 var commands = []command{
 	{"tasks", "inspect task files (ermi tasks info FILE…)", runTasks},
 	{"priors", "generate tasks from a synthetic prior (linear, mlp, rmc)", runPriors},
+	{"generate", "have an LLM write task labels or tasks (offline: show the shipped LLM tasks)", runGenerate},
 	{"parse", "parse LLM answers to the data prompt into tasks, with a parse report", runParse},
 	{"train", "meta-train a configuration (ermi-3d, mi-3d, …), resuming where it stopped", runTrain},
 	{"eval", "accuracy by trial block of a trained model beside online logistic regression", runEval},

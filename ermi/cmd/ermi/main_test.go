@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -124,5 +127,55 @@ func TestParseCommand(t *testing.T) {
 	code, info, _ := runCLI("tasks", "info", "-strict", out)
 	if code != 0 || !strings.Contains(info, "tasks 1, rows 2, features per trial 4") {
 		t.Errorf("tasks info on parsed file: %d %s", code, info)
+	}
+}
+
+// fakeLLM answers chat completions: a label list for label prompts, a
+// numbered data table for data prompts.
+func fakeLLM(t *testing.T) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Messages []struct{ Content string } `json:"messages"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		text := "1. hue, shape, size, texture, fruits, vegetables\n2. length, width, height, weight, cars, trucks\n3. a, b, c\n"
+		if strings.Contains(req.Messages[0].Content, "list of stimuli") {
+			text = "1: 1.5, 2, 3, 4, cars\n2: 0.5, 1, 2, 2, trucks\n3: 2, 2, 3, 5, cars\n"
+		}
+		json.NewEncoder(w).Encode(map[string]any{"choices": []any{map[string]any{"message": map[string]string{"content": text}, "finish_reason": "stop"}}})
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestGenerateAgainstLocalServer(t *testing.T) {
+	url := fakeLLM(t)
+	dir := t.TempDir()
+	provider := []string{"-api", "openai", "-base-url", url, "-model", "fake"}
+	code, out, errs := runCLI(append([]string{"generate", "labels", "-dims", "4", "-n", "3", "-out", filepath.Join(dir, "labels")}, provider...)...)
+	if code != 0 || !strings.Contains(out, "label sets kept: 2 from 3 answers; rows dropped (not 4 features + 2 categories): 3; duplicates: 4") {
+		t.Fatalf("labels: exit %d\n%s\n%s", code, out, errs)
+	}
+	labels := filepath.Join(dir, "labels", "labels.csv")
+	data := filepath.Join(dir, "data")
+	args := append([]string{"generate", "data", "-dims", "4", "-labels", labels, "-n", "2", "-out", data}, provider...)
+	code, out, errs = runCLI(args...)
+	if code != 0 || !strings.Contains(out, "answers: 2; parsed 2") || !strings.Contains(out, "rows kept: 6") || !strings.Contains(out, "wrote 2 tasks") {
+		t.Fatalf("data: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, errs := runCLI(args...); code != 1 || !strings.Contains(errs, "-resume") {
+		t.Errorf("second run without -resume: exit %d %q", code, errs)
+	}
+	code, out, errs = runCLI(append(args, "-resume")...)
+	if code != 0 || !strings.Contains(out, "wrote 2 tasks") {
+		t.Errorf("resume: exit %d %q %q", code, out, errs)
+	}
+	code, info, _ := runCLI("tasks", "info", "-strict", filepath.Join(data, "tasks.csv"))
+	if code != 0 || !strings.Contains(info, "tasks 2, rows 6, features per trial 4") {
+		t.Errorf("tasks info: %s", info)
+	}
+	code, out, _ = runCLI("generate", "data", "-dims", "6", "-api", "", "-root", "../../..")
+	if code != 0 || !strings.Contains(out, "No LLM provider is set") || !strings.Contains(out, "tasks 217") {
+		t.Errorf("offline: exit %d\n%s", code, out)
 	}
 }
