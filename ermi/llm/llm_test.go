@@ -182,3 +182,16 @@ func FuzzParseData(f *testing.F) {
 		}
 	})
 }
+
+func TestStage2(t *testing.T) {
+	stage1 := "abcdéfghi" // 9 characters, one of two bytes
+	if got := Stage2Prompt("P:", stage1); got != "P:abc" {
+		t.Errorf("Stage2Prompt = %q", got)
+	}
+	if got := Stage2Answer("NEW", stage1); got != "NEW\ndéfghi" {
+		t.Errorf("Stage2Answer = %q", got)
+	}
+	if got := Stage2Answer("x", "ab"); got != "x\nab" { // len 2 // 3 == 0
+		t.Errorf("short stage-1: %q", got)
+	}
+}

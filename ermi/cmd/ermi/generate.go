@@ -52,6 +52,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 	maxTokens := fs.Int("max-tokens", 0, "answer length limit (0: the paper's: 10,000 labels, 4,000 3-D data, 100,000 4-D/6-D data)")
 	workers := fs.Int("workers", 4, "requests at a time")
 	root := fs.String("root", ".", "repository root, where the shipped tasks are")
+	stage1 := fs.String("stage1", "", "data: run the paper's stage 2 on the answers of this stage-1 run directory")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -113,10 +114,23 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 		}
 		sets = sets[:min(*n, len(sets))]
 		version := map[bool]int{true: 4, false: 5}[*dims == 3]
+		var first map[int]string
+		if *stage1 != "" {
+			if first, err = parsableAnswers(filepath.Join(*stage1, "answers.jsonl"), *dims, version); err != nil {
+				return err
+			}
+		}
 		for _, s := range sets {
 			prompt, err := llm.DataPrompt(version, s.Features, s.Categories)
 			if err != nil {
 				return err
+			}
+			if first != nil {
+				text, ok := first[s.ID]
+				if !ok {
+					continue // stage 2 only continues stage-1 answers that parsed
+				}
+				prompt = llm.Stage2Prompt(prompt, text)
 			}
 			jobs = append(jobs, llm.Job{ID: s.ID, Prompt: prompt})
 		}
@@ -137,7 +151,38 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 	if step == "labels" {
 		return poolLabels(recs, *dims, filepath.Join(*out, "labels.csv"), stdout)
 	}
+	if *stage1 != "" {
+		first, err := parsableAnswers(filepath.Join(*stage1, "answers.jsonl"), *dims, map[bool]int{true: 4, false: 5}[*dims == 3])
+		if err != nil {
+			return err
+		}
+		for i := range recs {
+			recs[i].Text = llm.Stage2Answer(recs[i].Text, first[recs[i].ID])
+		}
+	}
 	return parseAnswers(recs, sets, *dims, filepath.Join(*out, "tasks.csv"), stdout)
+}
+
+// parsableAnswers returns the stage-1 answers that parse, by label-set id.
+func parsableAnswers(path string, dims, version int) (map[int]string, error) {
+	recs, err := llm.ReadRecords(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("%s: no stage-1 answers", path)
+	}
+	out := map[int]string{}
+	for _, r := range recs {
+		res, err := llm.ParseData(r.Text, dims, version)
+		if err != nil {
+			return nil, err
+		}
+		if res.Outcome == llm.Parsed {
+			out[r.ID] = r.Text
+		}
+	}
+	return out, nil
 }
 
 // poolLabels parses label answers, keeps distinct rows of dims features and

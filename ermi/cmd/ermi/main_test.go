@@ -170,6 +170,12 @@ func TestGenerateAgainstLocalServer(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "wrote 2 tasks") {
 		t.Errorf("resume: exit %d %q %q", code, out, errs)
 	}
+	code, out, errs = runCLI(append([]string{"generate", "data", "-dims", "4", "-labels", labels, "-n", "2", "-stage1", data, "-out", filepath.Join(dir, "stage2")}, provider...)...)
+	// Each stage-2 answer is the new table (3 rows), then the last two thirds
+	// of the old 66-character one: exactly its rows 2 and 3.
+	if code != 0 || !strings.Contains(out, "answers: 2; parsed 2") || !strings.Contains(out, "rows kept: 10\n") || !strings.Contains(out, "wrote 2 tasks") {
+		t.Errorf("stage 2: exit %d\n%s\n%s", code, out, errs)
+	}
 	code, info, _ := runCLI("tasks", "info", "-strict", filepath.Join(data, "tasks.csv"))
 	if code != 0 || !strings.Contains(info, "tasks 2, rows 6, features per trial 4") {
 		t.Errorf("tasks info: %s", info)
