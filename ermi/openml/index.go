@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ermi-go/ermi/ermi/tasks"
 )
 
 // Entry is one row of the shipped index.csv: an OpenML task, its file and
@@ -237,4 +239,42 @@ func readTable(path string, sep rune, header bool) ([]string, [][]string, error)
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// Tasks prepares every available data set as the paper's statistics did
+// (generate_real_data.py): min-max scaled, reduced to its k best features by
+// F-score, and cut into ⌊rows/chunk⌋ consecutive chunks of chunk rows, each
+// a task labelled 0/1. Task ids run over all data sets in index order.
+func Tasks(dir string, k, chunk int) ([]tasks.Task, error) {
+	idx, err := ReadIndex(filepath.Join(dir, "index.csv"))
+	if err != nil {
+		return nil, err
+	}
+	var out []tasks.Task
+	for _, e := range idx {
+		if !e.Available() {
+			continue
+		}
+		x, y, _, _, err := Load(dir, e)
+		if err != nil {
+			return nil, err
+		}
+		x = MinMax(x)
+		cols := SelectKBest(x, y, k)
+		for start := 0; start+chunk <= len(x); start += chunk {
+			flat := make([]float64, 0, chunk*len(cols))
+			for _, row := range x[start : start+chunk] {
+				for _, c := range cols {
+					flat = append(flat, row[c])
+				}
+			}
+			t, err := tasks.NewBinary(len(out), len(cols), flat, y[start:start+chunk])
+			if err != nil {
+				return nil, fmt.Errorf("openml: %s: %w", e.Name, err)
+			}
+			t.Source = "openml:" + e.Name
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }

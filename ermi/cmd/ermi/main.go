@@ -8,6 +8,7 @@
 //	ermi priors -prior linear|mlp|rmc -dims D -tasks N -trials T -seed S -out FILE
 //	ermi generate labels|data -dims D -out DIR [-labels FILE] [-resume] [-api …]
 //	ermi parse -dims D -out FILE RAW…
+//	ermi stats [-real DIR] -out report.json FILE…
 //	ermi train -config NAME [-steps N] [-minutes M] [-out DIR]
 //	ermi eval -model DIR [-tasks FILE]
 //
@@ -33,6 +34,7 @@ var commands = []command{
 	{"priors", "generate tasks from a synthetic prior (linear, mlp, rmc)", runPriors},
 	{"generate", "have an LLM write task labels or tasks (offline: show the shipped LLM tasks)", runGenerate},
 	{"parse", "parse LLM answers to the data prompt into tasks, with a parse report", runParse},
+	{"stats", "task statistics of LLM, real and prior tasks, with KL divergences", runStats},
 	{"train", "meta-train a configuration (ermi-3d, mi-3d, …), resuming where it stopped", runTrain},
 	{"eval", "accuracy by trial block of a trained model beside online logistic regression", runEval},
 }

@@ -185,3 +185,21 @@ func TestGenerateAgainstLocalServer(t *testing.T) {
 		t.Errorf("offline: exit %d\n%s", code, out)
 	}
 }
+
+func TestStatsCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report.json")
+	llama := "../../../datasets/tasks/llama3/llama-3_generated_categorisationtasks_paramsNA_dim4_data100_tasks1000_run0_procid0_pversion5.csv"
+	code, stdout, errs := runCLI("stats", "-real", "", "-tasks", "12", "-trials", "100", "-out", out, llama)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"prior: linear", "prior: mlp", "pversion5.csv", "acc@50", "wrote "} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil || !strings.Contains(string(raw), "\"p_linear\"") {
+		t.Errorf("report: %v", err)
+	}
+}
