@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/ermi-go/ermi/ermi/atomicfile"
@@ -45,11 +46,11 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 	labels := fs.String("labels", "", "data: pooled task-label file (the paper's format)")
 	n := fs.Int("n", 10, "data: number of label sets to generate tasks for; labels: number of calls")
 	resume := fs.Bool("resume", false, "continue the run stored in DIR")
-	api := fs.String("api", os.Getenv("ERMI_LLM_API"), "provider API: anthropic or openai (also Ollama, llama.cpp, vLLM)")
-	base := fs.String("base-url", os.Getenv("ERMI_LLM_BASE_URL"), "API base URL")
-	model := fs.String("model", os.Getenv("ERMI_LLM_MODEL"), "model name")
-	temp := fs.Float64("temperature", 1.0, "sampling temperature (the paper: 1.0)")
-	maxTokens := fs.Int("max-tokens", 0, "answer length limit (0: the paper's: 10,000 labels, 4,000 3-D data, 100,000 4-D/6-D data)")
+	api := fs.String("api", os.Getenv("ERMI_LLM_API"), "provider API: anthropic or openai (also Ollama, llama.cpp, vLLM; env ERMI_LLM_API)")
+	base := fs.String("base-url", os.Getenv("ERMI_LLM_BASE_URL"), "API base URL (env ERMI_LLM_BASE_URL)")
+	model := fs.String("model", os.Getenv("ERMI_LLM_MODEL"), "model name (env ERMI_LLM_MODEL)")
+	temp := fs.Float64("temperature", envFloat("ERMI_LLM_TEMPERATURE", 1.0), "sampling temperature (the paper: 1.0; env ERMI_LLM_TEMPERATURE)")
+	maxTokens := fs.Int("max-tokens", int(envFloat("ERMI_LLM_MAX_TOKENS", 0)), "answer length limit (0: the paper's: 10,000 labels, 4,000 3-D data, 100,000 4-D/6-D data; env ERMI_LLM_MAX_TOKENS)")
 	workers := fs.Int("workers", 4, "requests at a time")
 	root := fs.String("root", ".", "repository root, where the shipped tasks are")
 	stage1 := fs.String("stage1", "", "data: run the paper's stage 2 on the answers of this stage-1 run directory")
@@ -183,6 +184,15 @@ func parsableAnswers(path string, dims, version int) (map[int]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// envFloat returns the number in the environment variable name, or def when
+// it is unset or not a number.
+func envFloat(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return def
 }
 
 // poolLabels parses label answers, keeps distinct rows of dims features and
