@@ -139,16 +139,50 @@ func (d *MetaData) BetaNLL(beta float64) float64 {
 	return total / float64(len(d.Logits))
 }
 
+// betaSlope returns the derivative of BetaNLL at beta:
+// Σ (σ(β·z) − c)·z / draws, which increases with β (the NLL is convex).
+func (d *MetaData) betaSlope(beta float64) float64 {
+	total := 0.0
+	for k := range d.Logits {
+		for t, z := range d.Logits[k] {
+			zf := float64(z)
+			total += (1/(1+math.Exp(-beta*zf)) - float64(d.Choices[k][t])) * zf
+		}
+	}
+	return total / float64(len(d.Logits))
+}
+
 // Meta fits a meta-learner's β ∈ [0, 1] (the paper's bounds) to one
-// participant's cached logits.
+// participant's cached logits. The NLL is convex in β, so its minimum in
+// [0, 1] is a bound or the root of its derivative, found by bisection to
+// 1e-10: exact, unlike the paper's stochastic differential evolution.
 func Meta(model string, st *human.Study, d *MetaData, opt Options) (Result, error) {
 	r := Result{Study: st.Name, Participant: d.Participant, Model: model, Trials: d.Trials}
-	rng := rand.New(rand.NewPCG(opt.Seed, uint64(d.Participant)+1))
-	theta, nll, err := Minimize(func(th []float64) float64 { return d.BetaNLL(th[0]) },
-		[]cogmodels.Param{{Name: "beta", Min: 0, Max: 1}}, opt, rng)
-	if err != nil {
-		return r, fmt.Errorf("fit: %s, participant %d: %w", model, d.Participant, err)
+	if len(d.Logits) == 0 {
+		return r, fmt.Errorf("fit: %s, participant %d: no logits", model, d.Participant)
 	}
-	r.NLL, r.Beta = nll, &theta[0]
+	lo, hi := 0.0, 1.0
+	var beta float64
+	switch {
+	case d.betaSlope(lo) >= 0:
+		beta = lo
+	case d.betaSlope(hi) <= 0:
+		beta = hi
+	default:
+		for hi-lo > 1e-10 {
+			mid := (lo + hi) / 2
+			if d.betaSlope(mid) > 0 {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		beta = (lo + hi) / 2
+	}
+	nll := d.BetaNLL(beta)
+	if math.IsNaN(nll) || math.IsInf(nll, 0) {
+		return r, fmt.Errorf("fit: %s, participant %d: NLL %v at β = %v", model, d.Participant, nll, beta)
+	}
+	r.NLL, r.Beta = nll, &beta
 	return r, r.score(st)
 }

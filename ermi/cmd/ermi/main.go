@@ -11,6 +11,7 @@
 //	ermi stats [-real DIR] -out report.json FILE…
 //	ermi train -config NAME [-steps N] [-minutes M] [-out DIR]
 //	ermi eval -model DIR [-tasks FILE]
+//	ermi fit -study badham2017|devraj2022 [-models ERMI,GCM,…] -out DIR
 //
 // Run "ermi COMMAND -h" for the flags of a command.
 package main
@@ -37,6 +38,7 @@ var commands = []command{
 	{"stats", "task statistics of LLM, real and prior tasks, with KL divergences", runStats},
 	{"train", "meta-train a configuration (ermi-3d, mi-3d, …), resuming where it stopped", runTrain},
 	{"eval", "accuracy by trial block of a trained model beside online logistic regression", runEval},
+	{"fit", "fit the meta-learners and classic models to people's choices; BIC and model selection", runFit},
 }
 
 // errUsage marks an error already explained by a usage message.
