@@ -89,8 +89,9 @@ func Attention(v, w []float64) {
 	w[len(v)] = max(rest, 0)
 }
 
-// attentionParams returns the stick-breaking parameters of D weights.
-func attentionParams(dims int) []Param {
+// AttentionParams returns the D − 1 stick-breaking parameters v1, v2, …
+// of D attention weights, each in [0, 1] (see Attention).
+func AttentionParams(dims int) []Param {
 	ps := make([]Param, dims-1)
 	for i := range ps {
 		ps[i] = Param{Name: fmt.Sprintf("v%d", i+1), Min: 0, Max: 1}
@@ -148,7 +149,7 @@ func (GCM) Name() string { return "GCM" }
 // Params returns c, eps, b and the attention values v1…v(D−1).
 func (GCM) Params(s *human.Sequence) []Param {
 	return append([]Param{{Name: "c", Min: 0, Max: 20}, {Name: "eps", Min: 0, Max: 1}, {Name: "b", Min: 0, Max: 1}},
-		attentionParams(s.Dims)...)
+		AttentionParams(s.Dims)...)
 }
 
 // Prepare returns the GCM's predictions on s.
@@ -231,7 +232,7 @@ func (PM) Name() string { return "PM" }
 // Params returns c, b, the attention values and, for learned prototypes,
 // p0_1…p0_D, p1_1…p1_D.
 func (m PM) Params(s *human.Sequence) []Param {
-	ps := append([]Param{{Name: "c", Min: 0, Max: 20}, {Name: "b", Min: 0, Max: 1}}, attentionParams(s.Dims)...)
+	ps := append([]Param{{Name: "c", Min: 0, Max: 20}, {Name: "b", Min: 0, Max: 1}}, AttentionParams(s.Dims)...)
 	if m.Prototypes == nil {
 		for k := range 2 {
 			for i := range s.Dims {

@@ -350,16 +350,12 @@ func openJob(dir string, s jobSettings) ([]Result, error) {
 	if err := atomicfile.WriteBytes(path, append(data, '\n')); err != nil {
 		return nil, err
 	}
-	raw, err = os.ReadFile(filepath.Join(dir, ResultsFile))
+	rs, err := LoadResults(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("fit: %w", err)
-	}
-	var rs []Result
-	if err := json.Unmarshal(raw, &rs); err != nil {
-		return nil, fmt.Errorf("fit: %s: %w (remove it to start the fits again)", filepath.Join(dir, ResultsFile), err)
+		return nil, fmt.Errorf("%w (remove it to start the fits again)", err)
 	}
 	return rs, nil
 }
@@ -487,4 +483,18 @@ func (rep *Report) Format(w io.Writer) {
 	for _, m := range names {
 		fmt.Fprintf(w, "%s: not run: %s\n", m, rep.NotRun[m])
 	}
+}
+
+// LoadResults reads the fits stored in a job directory (its results.json).
+func LoadResults(dir string) ([]Result, error) {
+	path := filepath.Join(dir, ResultsFile)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("fit: %w", err)
+	}
+	var rs []Result
+	if err := json.Unmarshal(raw, &rs); err != nil {
+		return nil, fmt.Errorf("fit: %s: %w", path, err)
+	}
+	return rs, nil
 }

@@ -12,6 +12,7 @@
 //	ermi train -config NAME [-steps N] [-minutes M] [-out DIR]
 //	ermi eval -model DIR [-tasks FILE]
 //	ermi fit -study badham2017|devraj2022 [-models ERMI,GCM,…] -out DIR
+//	ermi simulate shepard|strategy|transfer -model DIR [-seed S] -out DIR
 //
 // Run "ermi COMMAND -h" for the flags of a command.
 package main
@@ -39,6 +40,7 @@ var commands = []command{
 	{"train", "meta-train a configuration (ermi-3d, mi-3d, …), resuming where it stopped", runTrain},
 	{"eval", "accuracy by trial block of a trained model beside online logistic regression", runEval},
 	{"fit", "fit the meta-learners and classic models to people's choices; BIC and model selection", runFit},
+	{"simulate", "the qualitative effects: shepard, strategy or transfer, beside people's", runSimulate},
 }
 
 // errUsage marks an error already explained by a usage message.

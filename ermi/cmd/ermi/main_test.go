@@ -203,3 +203,46 @@ func TestStatsCommand(t *testing.T) {
 		t.Errorf("report: %v", err)
 	}
 }
+
+func TestFitAndSimulateCommands(t *testing.T) {
+	tmp := t.TempDir()
+	run := filepath.Join(tmp, "run")
+	if code, _, errs := runCLI("train", "-config", "mi-3d", "-trials", "12", "-batch", "4", "-steps", "1", "-out", run); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, errs)
+	}
+	root := filepath.Join("..", "..", "..")
+	out := filepath.Join(tmp, "fit")
+	code, stdout, errs := runCLI("fit", "-study", "badham2017", "-root", root, "-models", "MI,Rule,LLM", "-checkpoint", "MI="+run, "-draws", "1", "-out", out)
+	if code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"badham2017: 95 participants", "MI: mi-3d (post-LN), 1 steps", "LLM: not run"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("fit output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if !strings.Contains(errs, "Rule: participant") {
+		t.Errorf("no progress lines: %q", errs)
+	}
+	for _, f := range []string{"summary.csv", "participants.csv", "results.json", "job.json"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	code, stdout, errs = runCLI("simulate", "shepard", "-model", run, "-root", root, "-blocks", "2", "-sequences", "8", "-out", tmp)
+	if code != 0 || !strings.Contains(stdout, "beta ") || !strings.Contains(stdout, "\nverdict: ") {
+		t.Errorf("simulate shepard: exit %d: %s %s", code, stdout, errs)
+	}
+	if code, _, errs := runCLI("simulate", "strategy", "-model", run, "-root", root, "-out", tmp); code != 1 || !strings.Contains(errs, "-fits") {
+		t.Errorf("strategy without fits: exit %d: %s", code, errs)
+	}
+	if code, _, errs := runCLI("simulate", "transfer", "-model", run, "-root", root, "-out", tmp); code != 1 || !strings.Contains(errs, "3 features") {
+		t.Errorf("transfer on a 3-D model: exit %d: %s", code, errs)
+	}
+	if code, _, errs := runCLI("simulate", "bounce", "-model", run, "-out", tmp); code != 1 || !strings.Contains(errs, "unknown effect") {
+		t.Errorf("unknown effect: exit %d: %s", code, errs)
+	}
+	if code, _, errs := runCLI("fit", "-study", "nosofsky", "-out", tmp); code != 1 || !strings.Contains(errs, "unknown study") {
+		t.Errorf("unknown study: exit %d: %s", code, errs)
+	}
+}
