@@ -98,14 +98,16 @@ func HeldOutTasks(r Recipe, root, file string, n int, seed uint64) ([]tasks.Task
 }
 
 // EvaluateByBlock runs the model greedily (β = 1, the sign of the logit) on
-// each task in trial order, with the recipe's coding and scaling but no
-// shuffling or label flip, and online logistic regression on the same
-// features; it returns the accuracy of both per block of trials.
+// each task with the recipe's coding, scaling and trial shuffle (seeded; as
+// in training, since LLM-written tasks often list one category's items
+// first) but no label flip, and online logistic regression on the same
+// trials in the same order; it returns the accuracy of both per block of
+// trials.
 func EvaluateByBlock(m *metalearner.Model, r Recipe, ts []tasks.Task, seed uint64) ([]BlockAccuracy, error) {
 	if len(ts) == 0 {
 		return nil, fmt.Errorf("training: no tasks to evaluate")
 	}
-	opt := tasks.BatchOptions{Coding: r.Batch.Coding, Normalize: r.Batch.Normalize, MaxSteps: r.Model.MaxSteps}
+	opt := tasks.BatchOptions{Coding: r.Batch.Coding, Normalize: r.Batch.Normalize, ShuffleTrials: r.Batch.ShuffleTrials, MaxSteps: r.Model.MaxSteps}
 	maxLen := 0
 	for i := range ts {
 		maxLen = max(maxLen, ts[i].Len())
@@ -138,15 +140,17 @@ func EvaluateByBlock(m *metalearner.Model, r Recipe, ts []tasks.Task, seed uint6
 			return nil, err
 		}
 		for i := range part {
-			x := append([]float64(nil), part[i].X...)
-			if opt.Normalize {
-				tasks.NormalizeGlobal(x)
-			}
-			y := make([]int, part[i].Len())
+			// The trials as the model saw them: shuffled and scaled.
+			d := part[i].Dims
+			x := make([]float64, 0, b.Lengths[i]*d)
+			y := make([]int, b.Lengths[i])
 			for t := range y {
+				for _, v := range b.Input(i, t)[:d] {
+					x = append(x, float64(v))
+				}
 				y[t] = int(b.Target(i, t))
 			}
-			p, err := logreg.Online(x, y, part[i].Dims, logreg.Options{})
+			p, err := logreg.Online(x, y, d, logreg.Options{})
 			if err != nil {
 				return nil, err
 			}
