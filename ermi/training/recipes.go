@@ -54,6 +54,10 @@ type Recipe struct {
 	WarmupSteps int     `json:"warmup_steps"`
 	// Seed seeds the initial weights, the task pools and the batches.
 	Seed uint64 `json:"seed"`
+	// Init, when set, is a run directory whose trained weights start this
+	// run instead of fresh ones (fine-tuning, or a curriculum); the
+	// networks must have the same shape but for max_steps.
+	Init string `json:"init,omitempty"`
 	// Changes lists every way the recipe differs from the paper's run.
 	Changes []string `json:"changes,omitempty"`
 }

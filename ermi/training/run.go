@@ -229,7 +229,7 @@ func resume(r Recipe, dir string, src Source) (*metalearner.Model, runState, []L
 	var st runState
 	path := filepath.Join(dir, StateFile)
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		m, err := metalearner.New(r.Model, r.Seed)
+		m, err := initialModel(r)
 		if err != nil {
 			return nil, st, nil, err
 		}
@@ -254,6 +254,28 @@ func resume(r Recipe, dir string, src Source) (*metalearner.Model, runState, []L
 		log = log[:len(log)-1]
 	}
 	return m, st, log, nil
+}
+
+// initialModel returns the network a new run starts from: fresh weights
+// from r.Seed, or the trained weights of the run r.Init.
+func initialModel(r Recipe) (*metalearner.Model, error) {
+	if r.Init == "" {
+		return metalearner.New(r.Model, r.Seed)
+	}
+	from, _, err := metalearner.Load(filepath.Join(r.Init, WeightsFile))
+	if err != nil {
+		return nil, err
+	}
+	fc, want := from.Config(), r.Model
+	fc.MaxSteps, want.MaxSteps = 0, 0
+	if fc != want {
+		return nil, fmt.Errorf("training: %s: the network there (%+v) differs from this recipe's (%+v) in more than max_steps", r.Init, from.Config(), r.Model)
+	}
+	ps, err := from.Params()
+	if err != nil {
+		return nil, err
+	}
+	return metalearner.FromParams(r.Model, ps)
 }
 
 var logHeader = []string{"step", "loss", "val_loss", "val_acc", "wall_s", "lr"}

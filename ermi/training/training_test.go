@@ -173,3 +173,36 @@ func TestEvaluateByBlock(t *testing.T) {
 		t.Errorf("format %q", sb.String())
 	}
 }
+
+func TestRunFromInit(t *testing.T) {
+	base := t.TempDir()
+	r := tiny(LinearPrior)
+	if _, err := Run(context.Background(), r, Options{Dir: base, Steps: 2}); err != nil {
+		t.Fatal(err)
+	}
+	_, trained, err := LoadRun(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := trained.Params()
+	// A fine-tuning run with a longer positional table starts from those weights.
+	ft := r
+	ft.Init, ft.Model.MaxSteps, ft.Batch.MaxSteps = base, 30, 30
+	m, err := initialModel(ft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := m.Params()
+	if !reflect.DeepEqual(got, want) || m.Config().MaxSteps != 30 {
+		t.Error("the run did not start from the trained weights")
+	}
+	if _, err := Run(context.Background(), ft, Options{Dir: t.TempDir(), Steps: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// A network of another shape is refused, naming the run.
+	wide := r
+	wide.Init, wide.Model.FF = base, 64
+	if _, err := initialModel(wide); err == nil || !strings.Contains(err.Error(), base) {
+		t.Errorf("error %v", err)
+	}
+}

@@ -32,6 +32,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	warmup := fs.Int("warmup", 0, "linear learning-rate warm-up steps (0: none, as the paper)")
 	normFirst := fs.Bool("norm-first", false, "pre-LayerNorm decoder layers instead of the paper's post-LN")
 	seed := fs.Uint64("seed", 1, "seed of the initial weights, task pools and batches")
+	initDir := fs.String("init", "", "start from the trained weights of this run directory (fine-tuning; same network but for max_steps)")
 	logEvery := fs.Int("log-every", 10, "print and log every N steps")
 	evalEvery := fs.Int("eval-every", 100, "validate every N steps")
 	saveEvery := fs.Int("save-every", 100, "checkpoint every N steps")
@@ -66,6 +67,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if *normFirst {
 		change("pre-LayerNorm decoder layers (the paper's are post-LN): a different model, named apart")
 		r.Model.NormFirst = true
+	}
+	if *initDir != "" {
+		change("initialised from the trained weights of %s (a curriculum), not from fresh weights", *initDir)
+		r.Init = *initDir
 	}
 	if *seed != r.Seed {
 		r.Seed = *seed
