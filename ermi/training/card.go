@@ -25,6 +25,11 @@ func WriteCard(dir string, r Recipe, evalDesc string, res []BlockAccuracy, backe
 	if err != nil {
 		return err
 	}
+	sessions, err := ReadSessions(dir)
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
 	return atomicfile.Write(filepath.Join(dir, CardFile), func(w io.Writer) error {
 		variant := "post-LayerNorm, as the paper"
 		if r.Model.NormFirst {
@@ -66,8 +71,13 @@ func WriteCard(dir string, r Recipe, evalDesc string, res []BlockAccuracy, backe
 			fmt.Fprintf(w, "- trained %d steps in %.1f hours of training time (the paper: 500,000 steps on a GPU)\n", last.Step, last.WallS/3600)
 			fmt.Fprintf(w, "- last logged training loss %.4f; validation accuracy (greedy) %s\n", last.Loss, lastVal(log))
 		}
-		host, _ := os.Hostname()
-		fmt.Fprintf(w, "- machine: %s, %s/%s, %d cores; backend %s\n", host, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), backend)
+		if len(sessions) == 0 {
+			fmt.Fprintf(w, "- machines: not recorded (the run predates %s)\n", SessionsFile)
+		}
+		for _, s := range sessions {
+			fmt.Fprintf(w, "- steps %d–%d: %.2f hours on %s (%s, %d cores), backend %s, from %s\n",
+				s.StartStep, s.EndStep, s.Seconds/3600, s.Host, s.Platform, s.Cores, s.Backend, s.Started.Format("2006-01-02 15:04 MST"))
+		}
 		fmt.Fprintf(w, "\n## Changes from the paper\n\n")
 		if len(r.Changes) == 0 {
 			fmt.Fprintf(w, "None.\n")
@@ -86,8 +96,14 @@ func WriteCard(dir string, r Recipe, evalDesc string, res []BlockAccuracy, backe
 		for _, b := range res {
 			fmt.Fprintf(w, "| %d–%d | %.3f | %.3f | %d |\n", b.From, b.To, b.Model, b.LR, b.N)
 		}
-		fmt.Fprintf(w, "\nFiles: `weights.ckpt` (weights), `state.ckpt` (weights, optimiser and random state to resume), "+
-			"`recipe.json`, `log.csv`. Written by `ermi eval -card`.\n")
+		fmt.Fprintf(w, "\nEvaluated on %s (%s/%s, %d cores), backend %s.\n\n", host, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), backend)
+		files := "`weights.ckpt` (weights), "
+		if _, err := os.Stat(filepath.Join(dir, StateFile)); err == nil {
+			files += "`state.ckpt` (weights, optimiser and random state to resume), "
+		} else {
+			files += "no `state.ckpt` (the optimiser state is not shipped: continue with `ermi train -init` into another directory), "
+		}
+		fmt.Fprintf(w, "Files: %s`recipe.json`, `log.csv`, `%s`. Written by `ermi eval -card`.\n", files, SessionsFile)
 		return nil
 	})
 }

@@ -92,6 +92,11 @@ func Run(ctx context.Context, r Recipe, opt Options) ([]LogEntry, error) {
 	if err != nil {
 		return nil, err
 	}
+	sessions, err := sessionsUpTo(opt.Dir, st.Step)
+	if err != nil {
+		return nil, err
+	}
+	session := thisSession(st.Step)
 	if opt.Progress != nil {
 		verb := "starting"
 		if st.Step > 0 {
@@ -99,6 +104,7 @@ func Run(ctx context.Context, r Recipe, opt Options) ([]LogEntry, error) {
 		}
 		fmt.Fprintf(opt.Progress, "train %s: %s; %s; target step %d\n", r.Name, verb, src.Describe(), opt.Steps)
 	}
+	start := time.Now()
 	save := func() error {
 		ss, err := src.MarshalBinary()
 		if err != nil {
@@ -111,12 +117,17 @@ func Run(ctx context.Context, r Recipe, opt Options) ([]LogEntry, error) {
 		if err := m.Save(filepath.Join(opt.Dir, WeightsFile), false, map[string]int{"step": st.Step}); err != nil {
 			return err
 		}
+		session.EndStep, session.Seconds = st.Step, time.Since(start).Seconds()
+		if session.EndStep > session.StartStep {
+			if err := writeSessions(opt.Dir, append(sessions, session)); err != nil {
+				return err
+			}
+		}
 		// The state goes last: a run killed before this line resumes from
 		// the previous state, whose log lines are a prefix of the new log.
 		return m.Save(filepath.Join(opt.Dir, StateFile), true, st)
 	}
 
-	start := time.Now()
 	wall0 := st.WallS
 	lossSum, lossN := 0.0, 0
 	startStep := st.Step
@@ -229,6 +240,10 @@ func resume(r Recipe, dir string, src Source) (*metalearner.Model, runState, []L
 	var st runState
 	path := filepath.Join(dir, StateFile)
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(dir, WeightsFile)); err == nil {
+			return nil, st, nil, fmt.Errorf("training: %s holds trained weights but no %s (the optimiser state was not kept): "+
+				"a new run would overwrite them; start one from these weights with -init %s and another -out", dir, StateFile, dir)
+		}
 		m, err := initialModel(r)
 		if err != nil {
 			return nil, st, nil, err

@@ -206,3 +206,53 @@ func TestRunFromInit(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// TestSessionsRecordEachRun checks that each call of Run adds one session
+// with the steps it trained, and that a resume keeps the earlier ones.
+func TestSessionsRecordEachRun(t *testing.T) {
+	dir := t.TempDir()
+	r := tiny(LinearPrior)
+	for _, steps := range []int{2, 5} {
+		if _, err := Run(context.Background(), r, Options{Dir: dir, Steps: steps}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ss, err := ReadSessions(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ss) != 2 || ss[0].StartStep != 0 || ss[0].EndStep != 2 || ss[1].StartStep != 2 || ss[1].EndStep != 5 {
+		t.Fatalf("sessions %+v, want 0–2 and 2–5", ss)
+	}
+	for _, s := range ss {
+		if s.Backend == "" || s.Cores < 1 || s.Platform == "" || s.Started.IsZero() {
+			t.Errorf("session %+v lacks its machine", s)
+		}
+	}
+	// A record cut short (the state of step 2 restored) drops what followed.
+	cut, err := sessionsUpTo(dir, 3)
+	if err != nil || len(cut) != 2 || cut[1].EndStep != 3 {
+		t.Errorf("sessionsUpTo(3) = %+v, %v", cut, err)
+	}
+}
+
+// TestRunKeepsWeightsWithoutState checks that a directory shipped with
+// weights but no optimiser state is not silently restarted (which would
+// overwrite the weights).
+func TestRunKeepsWeightsWithoutState(t *testing.T) {
+	dir := t.TempDir()
+	r := tiny(LinearPrior)
+	if _, err := Run(context.Background(), r, Options{Dir: dir, Steps: 1}); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir, StateFile))
+	before, _ := os.ReadFile(filepath.Join(dir, WeightsFile))
+	_, err := Run(context.Background(), r, Options{Dir: dir, Steps: 2})
+	if err == nil || !strings.Contains(err.Error(), "-init") {
+		t.Errorf("err = %v, want advice to use -init", err)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, WeightsFile))
+	if string(before) != string(after) {
+		t.Error("the weights were overwritten")
+	}
+}

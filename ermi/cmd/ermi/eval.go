@@ -47,7 +47,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if *card {
 		backend := "unknown"
 		if b, err := metalearner.Backend(); err == nil {
-			backend = b.Name()
+			backend = b.Description()
 		}
 		if err := training.WriteCard(*dir, r, desc, res, backend); err != nil {
 			return err
