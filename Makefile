@@ -8,7 +8,7 @@ GO_TOOLCHAIN := go1.27.0
 export GOTOOLCHAIN := $(GO_TOOLCHAIN)
 export GOEXPERIMENT := simd
 # GOTAGS=noxla builds the pure-Go backend only. Where a PJRT plugin is installed (a CUDA machine with
-# JAX's plugin, say), `make GOTAGS= build` compiles XLA in and GOMLX_BACKEND=xla:cuda selects it.
+# JAX's plugin, say), `make GOTAGS= build` compiles XLA in and GOMLX_BACKEND=xla:/path/to/xla_cuda_plugin.so selects it (README).
 GOTAGS ?= noxla
 export GOFLAGS := -tags=$(GOTAGS) -buildvcs=false
 export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
