@@ -17,16 +17,27 @@ BIN := bin/ermi
 OUT := out
 TASKS := $(wildcard datasets/tasks/*/*.csv)
 
-.PHONY: all setup build test vet fuzz bench run clean
+.PHONY: all setup deps build test vet fuzz bench run clean
 
 all: build
 
 # setup checks for a Go command (any version from 1.21 on can fetch the pinned toolchain)
 # and downloads the pinned modules.
-setup:
+setup: deps
 	@command -v go >/dev/null || { echo "make: no 'go' command found. Install Go (https://go.dev/dl/ or 'apt-get install golang' on Debian 13+), then rerun." >&2; exit 1; }
 	@go version
 	go mod download
+
+# deps installs the C libraries the OpenML baselines call through cgo (libsvm, libxgboost) and a C
+# compiler, from Debian's or Ubuntu's packages when missing. On macOS: brew install libsvm xgboost,
+# with CGO_CFLAGS=-I$$(brew --prefix)/include CGO_LDFLAGS=-L$$(brew --prefix)/lib (README).
+DEBS := gcc libc6-dev libsvm-dev libxgboost-dev
+deps:
+	@if command -v gcc >/dev/null && [ -f /usr/include/libsvm/svm.h -o -f /usr/include/svm.h -o -n "$$CGO_CFLAGS" ] && [ -f /usr/include/xgboost/c_api.h -o -n "$$CGO_CFLAGS" ]; then :; \
+	elif command -v apt-get >/dev/null; then \
+		echo "installing $(DEBS)"; SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get install -y $(DEBS) || { $$SUDO apt-get update && $$SUDO apt-get install -y $(DEBS); }; \
+	else echo "make: need a C compiler, libsvm and xgboost (macOS: brew install libsvm xgboost; see README)" >&2; exit 1; fi
 
 build: setup
 	go build -o $(BIN) ./ermi/cmd/ermi

@@ -463,10 +463,18 @@ func (rep *Report) Format(w io.Writer) {
 	})
 	fmt.Fprintf(w, "%-6s %9s %9s %11s %9s %16s %10s %10s\n", "model", "mean NLL", "mean BIC", "summed BIC", "pseudo-R²", "frequency", "exceedance", "protected")
 	for _, s := range ss {
+		if len(ss) < 2 {
+			fmt.Fprintf(w, "%-6s %9.2f %9.2f %11.1f %9.3f %16s %10s %10s\n", s.Model, s.MeanNLL, s.MeanBIC, s.SumBIC, s.PseudoR2, "—", "—", "—")
+			continue
+		}
 		fmt.Fprintf(w, "%-6s %9.2f %9.2f %11.1f %9.3f %8.3f ± %5.3f %10.3f %10.3f\n", s.Model, s.MeanNLL, s.MeanBIC, s.SumBIC, s.PseudoR2,
 			s.Frequency, s.FrequencySD, s.Exceedance, s.ProtectedExceedance)
 	}
-	fmt.Fprintf(w, "Bayesian omnibus risk %.3g\n", rep.BOR)
+	if len(ss) < 2 {
+		fmt.Fprintf(w, "one model: no model selection (frequencies and exceedance need two or more)\n")
+	} else {
+		fmt.Fprintf(w, "Bayesian omnibus risk %.3g\n", rep.BOR)
+	}
 	names := make([]string, 0, len(rep.Networks))
 	for m := range rep.Networks {
 		names = append(names, m)

@@ -259,16 +259,13 @@ func Tasks(dir string, k, chunk int) ([]tasks.Task, error) {
 		if err != nil {
 			return nil, err
 		}
-		x = MinMax(x)
-		cols := SelectKBest(x, y, k)
+		x = Prepare(x, y, k)
 		for start := 0; start+chunk <= len(x); start += chunk {
-			flat := make([]float64, 0, chunk*len(cols))
+			var flat []float64
 			for _, row := range x[start : start+chunk] {
-				for _, c := range cols {
-					flat = append(flat, row[c])
-				}
+				flat = append(flat, row...)
 			}
-			t, err := tasks.NewBinary(len(out), len(cols), flat, y[start:start+chunk])
+			t, err := tasks.NewBinary(len(out), len(x[0]), flat, y[start:start+chunk])
 			if err != nil {
 				return nil, fmt.Errorf("openml: %s: %w", e.Name, err)
 			}
@@ -277,4 +274,20 @@ func Tasks(dir string, k, chunk int) ([]tasks.Task, error) {
 		}
 	}
 	return out, nil
+}
+
+// Prepare preprocesses a data set as the paper did: min-max scaling of every
+// column over all rows, then the k columns of highest F-score (in column
+// order), as MinMaxScaler followed by SelectKBest(f_classif, k).
+func Prepare(x [][]float64, y []int, k int) [][]float64 {
+	x = MinMax(x)
+	cols := SelectKBest(x, y, k)
+	out := make([][]float64, len(x))
+	for i, row := range x {
+		out[i] = make([]float64, len(cols))
+		for j, c := range cols {
+			out[i][j] = row[c]
+		}
+	}
+	return out
 }

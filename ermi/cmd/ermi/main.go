@@ -41,6 +41,7 @@ var commands = []command{
 	{"eval", "accuracy by trial block of a trained model beside online logistic regression", runEval},
 	{"fit", "fit the meta-learners and classic models to people's choices; BIC and model selection", runFit},
 	{"simulate", "the qualitative effects: shepard, strategy or transfer, beside people's", runSimulate},
+	{"openml", "the OpenML-CC18 benchmark: meta-learners in context against LR, SVM and XGBoost", runOpenML},
 }
 
 // errUsage marks an error already explained by a usage message.

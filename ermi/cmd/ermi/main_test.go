@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -244,5 +245,53 @@ func TestFitAndSimulateCommands(t *testing.T) {
 	}
 	if code, _, errs := runCLI("fit", "-study", "nosofsky", "-out", tmp); code != 1 || !strings.Contains(errs, "unknown study") {
 		t.Errorf("unknown study: exit %d: %s", code, errs)
+	}
+}
+
+func TestOpenMLCommand(t *testing.T) {
+	tmp := t.TempDir()
+	root := filepath.Join("..", "..", "..")
+	run := filepath.Join(tmp, "run")
+	if code, _, errs := runCLI("train", "-config", "mi-4d", "-trials", "12", "-batch", "4", "-steps", "1", "-out", run); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, errs)
+	}
+	out := filepath.Join(tmp, "bench")
+	code, stdout, errs := runCLI("openml", "-root", root, "-datasets", "diabetes,31", "-splits", "2", "-models", "MI,LR,SVM,XGB",
+		"-checkpoint", "MI="+run, "-q", "-out", out)
+	if code != 0 {
+		t.Fatalf("openml: exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"2 data sets, 2 sets each", "TabPFN", "reported, not rerun", "\nSVM "} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	raw, err := os.ReadFile(filepath.Join(out, "datasets.csv"))
+	if err != nil || !strings.HasPrefix(string(raw), "task_id,dataset,MI,LR,SVM,XGB,TabPFN,paper_ERMI") || !strings.Contains(string(raw), "\n37,diabetes,") {
+		t.Errorf("datasets.csv: %v\n%s", err, raw)
+	}
+	summary, err := os.ReadFile(filepath.Join(out, "summary.csv"))
+	if err != nil || !strings.HasPrefix(string(summary), "model,mean_accuracy,sem,mean_rank,mean_auc") {
+		t.Errorf("summary.csv: %v\n%s", err, summary)
+	}
+	// A user's own CSV, and bad requests.
+	own := filepath.Join(tmp, "own.csv")
+	var b strings.Builder
+	b.WriteString("a,b,label\n")
+	for i := range 120 {
+		fmt.Fprintf(&b, "%d,%d,%s\n", i%7, i%5, map[bool]string{true: "yes", false: "no"}[i%2 == 0])
+	}
+	os.WriteFile(own, []byte(b.String()), 0o644)
+	if code, stdout, errs := runCLI("openml", "-csv", own, "-target", "label", "-models", "LR", "-splits", "2", "-q", "-out", filepath.Join(tmp, "own")); code != 0 || !strings.Contains(stdout, "1 data sets") {
+		t.Errorf("own CSV: exit %d: %s %s", code, stdout, errs)
+	}
+	if code, _, errs := runCLI("openml", "-csv", own, "-target", "class", "-models", "LR", "-out", tmp); code != 1 || !strings.Contains(errs, "class") {
+		t.Errorf("missing target column: exit %d: %s", code, errs)
+	}
+	if code, _, errs := runCLI("openml", "-root", root, "-datasets", "iris", "-models", "LR", "-out", tmp); code != 1 || !strings.Contains(errs, `"iris"`) {
+		t.Errorf("unknown data set: exit %d: %s", code, errs)
+	}
+	if code, _, errs := runCLI("openml", "-models", "GCM", "-out", tmp); code != 1 || !strings.Contains(errs, "unknown model") {
+		t.Errorf("unknown model: exit %d: %s", code, errs)
 	}
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/ermi-go/ermi/ermi/atomicfile"
 	"github.com/ermi-go/ermi/ermi/openml"
 	"github.com/ermi-go/ermi/ermi/priors"
-	"github.com/ermi-go/ermi/ermi/taskstats"
 	"github.com/ermi-go/ermi/ermi/tasks"
+	"github.com/ermi-go/ermi/ermi/taskstats"
 )
 
 func runStats(args []string, stdout, stderr io.Writer) error {
