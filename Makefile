@@ -53,6 +53,7 @@ FUZZTIME ?= 60s
 fuzz: setup
 	go test ./ermi/tasks -run '^$$' -fuzz FuzzParseInputList -fuzztime $(FUZZTIME)
 	go test ./ermi/tasks -run '^$$' -fuzz FuzzReader -fuzztime $(FUZZTIME)
+	go test ./ermi/llm -run '^$$' -fuzz FuzzParseData -fuzztime $(FUZZTIME)
 
 # bench times the meta-learner in Go and in Debian's PyTorch 1.13 (2 threads) on the same shapes
 # and prints the ratios Go/PyTorch. It installs python3-torch if missing (Debian/Ubuntu).
