@@ -15,7 +15,6 @@ import (
 	"github.com/ermi-go/ermi/ermi/benchmark"
 	"github.com/ermi-go/ermi/ermi/fit"
 	"github.com/ermi-go/ermi/ermi/libsvm"
-	"github.com/ermi-go/ermi/ermi/openml"
 	"github.com/ermi-go/ermi/ermi/training"
 	"github.com/ermi-go/ermi/ermi/xgboost"
 )
@@ -94,7 +93,17 @@ func runOpenML(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "%s: %s (%s), %s\n", n, cp[n], r.Name, runSteps(cp[n]))
 		}
 	}
-	ds, err := openmlDatasets(*root, *datasets, *userCSV, *target)
+	var ds []benchmark.Dataset
+	var err error
+	if *userCSV != "" {
+		ds, err = benchmark.LoadCSV(*userCSV, *target, stderr)
+	} else {
+		var names []string
+		if *datasets != "" {
+			names = strings.Split(*datasets, ",")
+		}
+		ds, err = benchmark.LoadOpenML(filepath.Join(*root, "datasets", "openml-cc18"), names)
+	}
 	if err != nil {
 		return err
 	}
@@ -169,57 +178,6 @@ func runSteps(dir string) string {
 		return "steps unknown"
 	}
 	return fmt.Sprintf("%d steps", log[len(log)-1].Step)
-}
-
-// openmlDatasets loads and preprocesses the shipped data sets named in list
-// (all if empty), or the user's CSV file.
-func openmlDatasets(root, list, userCSV, target string) ([]benchmark.Dataset, error) {
-	if userCSV != "" {
-		e := openml.Entry{TaskID: 0, Name: strings.TrimSuffix(filepath.Base(userCSV), filepath.Ext(userCSV)), Folder: ".",
-			File: filepath.Base(userCSV), Target: target}
-		x, y, _, dropped, err := openml.Load(filepath.Dir(userCSV), e)
-		if err != nil {
-			return nil, err
-		}
-		if dropped > 0 {
-			fmt.Fprintf(os.Stderr, "%s: %d rows with missing values dropped\n", userCSV, dropped)
-		}
-		return []benchmark.Dataset{{Name: e.Name, X: openml.Prepare(x, y, 4), Y: y}}, nil
-	}
-	dir := filepath.Join(root, "datasets", "openml-cc18")
-	idx, err := openml.ReadIndex(filepath.Join(dir, "index.csv"))
-	if err != nil {
-		return nil, err
-	}
-	want, missing := map[string]bool{}, map[string]bool{}
-	if list != "" {
-		for _, n := range strings.Split(list, ",") {
-			want[n], missing[n] = true, true
-		}
-	}
-	var out []benchmark.Dataset
-	for _, e := range idx {
-		if len(want) > 0 && !want[e.Name] && !want[strconv.Itoa(e.TaskID)] {
-			continue
-		}
-		delete(missing, e.Name)
-		delete(missing, strconv.Itoa(e.TaskID))
-		if !e.Available() {
-			if list != "" {
-				return nil, fmt.Errorf("openml: %s (task %d) has no shipped copy", e.Name, e.TaskID)
-			}
-			continue
-		}
-		x, y, _, _, err := openml.Load(dir, e)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, benchmark.Dataset{Name: e.Name, TaskID: e.TaskID, X: openml.Prepare(x, y, 4), Y: y})
-	}
-	for n := range missing {
-		return nil, fmt.Errorf("openml: no data set %q in %s", n, filepath.Join(dir, "index.csv"))
-	}
-	return out, nil
 }
 
 func writeOpenML(dir string, ds []benchmark.Dataset, scores []benchmark.Score, summary []benchmark.Summary,
