@@ -17,7 +17,7 @@ BIN := bin/ermi
 OUT := out
 TASKS := $(wildcard datasets/tasks/*/*.csv)
 
-.PHONY: all setup deps build test vet fuzz bench run clean
+.PHONY: all setup deps build test vet fuzz bench run notebooks lab clean
 
 all: build
 
@@ -72,6 +72,32 @@ run: build
 	@echo "== Synthetic priors (3 features, 100 trials, 1000 tasks each, seed 1)"
 	@for p in linear mlp rmc; do $(BIN) priors -prior $$p -dims 3 -tasks 1000 -trials 100 -seed 1 -out $(OUT)/priors/$$p-3d.csv || exit 1; done
 	$(BIN) tasks info -strict $(OUT)/priors/linear-3d.csv $(OUT)/priors/mlp-3d.csv $(OUT)/priors/rmc-3d.csv
+
+# notebooks installs Debian's Jupyter (classic Notebook and nbconvert), the GoNB kernel with
+# goimports, and executes every notebook headless (a failing cell fails the target), writing the
+# executed notebooks and their HTML exports (charts included, no network needed) to out/notebooks/.
+TOOLS := $(CURDIR)/$(OUT)/tools
+JUPYTER_DEBS := jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel
+notebooks: build
+	@[ -x /usr/bin/jupyter-nbconvert ] || { echo "installing $(JUPYTER_DEBS)"; SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get install -y $(JUPYTER_DEBS) || { $$SUDO apt-get update && $$SUDO apt-get install -y $(JUPYTER_DEBS); }; }
+	@mkdir -p $(TOOLS) $(OUT)/notebooks
+	@[ -f $(TOOLS)/go.mod ] || (cd $(TOOLS) && go mod init tools >/dev/null)
+	cd $(TOOLS) && go get github.com/janpfeifer/gonb@v0.11.5 golang.org/x/tools/cmd/goimports@v0.38.0 && \
+		GOBIN=$(TOOLS)/bin go install github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports
+	PATH=$(TOOLS)/bin:$$PATH gonb --install >/dev/null
+	/usr/bin/python3 notebooks/set_kernel_env.py $(TOOLS)/bin
+	@for nb in notebooks/*.ipynb; do echo "== $$nb"; \
+		/usr/bin/jupyter nbconvert --to notebook --execute $$nb --ExecutePreprocessor.kernel_name=gonb \
+			--ExecutePreprocessor.timeout=1200 --output-dir $(OUT)/notebooks 2>$(OUT)/notebooks/$$(basename $$nb .ipynb).log || \
+			{ tail -30 $(OUT)/notebooks/$$(basename $$nb .ipynb).log; exit 1; }; \
+		/usr/bin/jupyter nbconvert --to html $(OUT)/notebooks/$$(basename $$nb) 2>/dev/null || exit 1; done
+	@echo "executed notebooks and HTML exports in $(OUT)/notebooks/; open them with: make lab"
+
+# lab starts the classic Notebook (or JupyterLab where installed) on 127.0.0.1 in notebooks/.
+lab:
+	@if command -v jupyter-lab >/dev/null; then jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks; \
+	else /usr/bin/jupyter notebook --ip=127.0.0.1 --notebook-dir=notebooks; fi
 
 clean:
 	rm -rf bin $(OUT)

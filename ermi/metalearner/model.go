@@ -61,11 +61,11 @@ type Model struct {
 	names   []string // parameter names in state_dict order
 	pe      *tensors.Tensor
 
-	lr       float64
-	forward  *gmodel.Exec
-	trainer  *gmodel.Exec
-	optim    optimizer.Interface
-	noDrop   bool // dropout off in training (golden tests)
+	lr      float64
+	forward *gmodel.Exec
+	trainer *gmodel.Exec
+	optim   optimizer.Interface
+	noDrop  bool // dropout off in training (golden tests)
 }
 
 // New returns a network of shape cfg with PyTorch's default initial weights

@@ -45,10 +45,10 @@ type Reader struct {
 	taskID int
 	trial  int // -1 when absent
 
-	pending    *pendingRow // first row of the next task
-	seen       map[int]bool
-	report     DropReport
-	rowsRead   int
+	pending  *pendingRow // first row of the next task
+	seen     map[int]bool
+	report   DropReport
+	rowsRead int
 }
 
 type pendingRow struct {

@@ -41,11 +41,11 @@ func TestNewCodesByFirstAppearance(t *testing.T) {
 
 func TestFilter(t *testing.T) {
 	ts := []Task{
-		mustTask(t, 10, 1, []float64{1, 2, 3}, "x", "y", "x"),      // kept
+		mustTask(t, 10, 1, []float64{1, 2, 3}, "x", "y", "x"),         // kept
 		mustTask(t, 11, 1, []float64{1, 2, 3, 4}, "x", "y", "x", "y"), // too long
-		mustTask(t, 12, 1, []float64{1, 2}, "x", "x"),               // one label
-		mustTask(t, 13, 1, []float64{1, 2, 3}, "x", "y", "z"),        // three labels
-		mustTask(t, 14, 1, []float64{5, 6}, "q", "p"),               // kept
+		mustTask(t, 12, 1, []float64{1, 2}, "x", "x"),                 // one label
+		mustTask(t, 13, 1, []float64{1, 2, 3}, "x", "y", "z"),         // three labels
+		mustTask(t, 14, 1, []float64{5, 6}, "q", "p"),                 // kept
 	}
 	kept, rep := Filter(ts, 3)
 	if len(kept) != 2 || kept[0].ID != 0 || kept[1].ID != 1 || kept[1].Categories[0] != "q" {

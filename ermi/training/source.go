@@ -118,11 +118,11 @@ func (s *poolSource) pad(b tasks.Batch) tasks.Batch {
 	return b.PadTo(min(n, s.maxLen))
 }
 
-func (s *poolSource) Next() (tasks.Batch, error)       { return s.pad(s.train.Next()), nil }
-func (s *poolSource) Validation() tasks.Batch          { return s.val }
-func (s *poolSource) MarshalBinary() ([]byte, error)   { return s.train.MarshalBinary() }
+func (s *poolSource) Next() (tasks.Batch, error)        { return s.pad(s.train.Next()), nil }
+func (s *poolSource) Validation() tasks.Batch           { return s.val }
+func (s *poolSource) MarshalBinary() ([]byte, error)    { return s.train.MarshalBinary() }
 func (s *poolSource) UnmarshalBinary(data []byte) error { return s.train.UnmarshalBinary(data) }
-func (s *poolSource) Describe() string                 { return s.desc }
+func (s *poolSource) Describe() string                  { return s.desc }
 
 // mlpSource draws a fresh batch of PFN-prior tasks, one network per batch,
 // for every step.
@@ -169,8 +169,8 @@ func (s *mlpSource) Next() (tasks.Batch, error) {
 	return sampler.All(), nil
 }
 
-func (s *mlpSource) Validation() tasks.Batch          { return s.val }
-func (s *mlpSource) MarshalBinary() ([]byte, error)   { return s.pcg.MarshalBinary() }
+func (s *mlpSource) Validation() tasks.Batch           { return s.val }
+func (s *mlpSource) MarshalBinary() ([]byte, error)    { return s.pcg.MarshalBinary() }
 func (s *mlpSource) UnmarshalBinary(data []byte) error { return s.pcg.UnmarshalBinary(data) }
 func (s *mlpSource) Describe() string {
 	return fmt.Sprintf("fresh PFN-prior tasks of %d trials, one random network per batch (seed %d)", s.r.Trials, s.r.Seed)
