@@ -177,3 +177,8 @@ func (p *Progress) Write(b []byte) (int, error) {
 	p.Update(done, note)
 	return len(b), nil
 }
+
+// Done fills the bar and shows a final note.
+func (p *Progress) Done(note string) {
+	p.Update(max(p.total, p.done), note)
+}

@@ -74,3 +74,12 @@ func TestHelpers(t *testing.T) {
 		t.Errorf("Root() = %s: %v", root, err)
 	}
 }
+
+func TestProgressDone(t *testing.T) {
+	p := NewProgress("fit", 10)
+	p.Update(3, "")
+	p.Done("done")
+	if h := p.HTML(""); !strings.Contains(h, "10/10") {
+		t.Errorf("after Done: %s", h)
+	}
+}
