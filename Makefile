@@ -74,7 +74,7 @@ run: build
 	$(BIN) tasks info -strict $(OUT)/priors/linear-3d.csv $(OUT)/priors/mlp-3d.csv $(OUT)/priors/rmc-3d.csv
 
 # notebooks installs Debian's Jupyter (classic Notebook and nbconvert), the GoNB kernel with
-# goimports, and executes every notebook headless (a failing cell fails the target), writing the
+# goimports and gopls, and executes every notebook headless (a failing cell fails the target), writing the
 # executed notebooks and their HTML exports (charts included, no network needed) to out/notebooks/.
 TOOLS := $(CURDIR)/$(OUT)/tools
 JUPYTER_DEBS := jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel
@@ -85,6 +85,7 @@ notebooks: build
 	@[ -f $(TOOLS)/go.mod ] || (cd $(TOOLS) && go mod init tools >/dev/null)
 	cd $(TOOLS) && go get github.com/janpfeifer/gonb@v0.11.5 golang.org/x/tools/cmd/goimports@v0.38.0 && \
 		GOBIN=$(TOOLS)/bin go install github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports
+	[ -x $(TOOLS)/bin/gopls ] || GOBIN=$(TOOLS)/bin go install golang.org/x/tools/gopls@v0.20.0
 	PATH=$(TOOLS)/bin:$$PATH gonb --install >/dev/null
 	/usr/bin/python3 notebooks/set_kernel_env.py $(TOOLS)/bin
 	@for nb in notebooks/*.ipynb; do echo "== $$nb"; \
