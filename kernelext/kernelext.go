@@ -50,10 +50,13 @@ func EChartsScript() string {
 // LoadECharts displays EChartsScript: call it once per notebook, in a cell
 // before the first chart (each GoNB cell is a program of its own, so the
 // package cannot remember that it did).
-// It waits until the kernel has the library: a cell's program may end right
-// after, and a 1 MB message still in the pipe would be lost.
-func LoadECharts() {
-	gonbui.DisplayHTML(EChartsScript())
+func LoadECharts() { display(EChartsScript()) }
+
+// display shows HTML in the cell and waits until the kernel has it: a
+// cell's program may end right after, and a message still in the pipe
+// (the 1 MB library, a chart) would be lost.
+func display(h string) {
+	gonbui.DisplayHTML(h)
 	if gonbui.IsNotebook {
 		gonbui.Sync()
 	}
@@ -102,10 +105,7 @@ func Chart(c Snippeter) error {
 	if err != nil {
 		return err
 	}
-	gonbui.DisplayHTML(h)
-	if gonbui.IsNotebook {
-		gonbui.Sync()
-	}
+	display(h)
 	return nil
 }
 
@@ -130,7 +130,7 @@ func TableHTML(header []string, rows [][]string) string {
 }
 
 // Table displays an HTML table.
-func Table(header []string, rows [][]string) { gonbui.DisplayHTML(TableHTML(header, rows)) }
+func Table(header []string, rows [][]string) { display(TableHTML(header, rows)) }
 
 // Progress is a progress bar shown in a notebook cell and redrawn in place.
 // It is also an io.Writer: each line written replaces its note, so it can

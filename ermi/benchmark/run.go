@@ -248,3 +248,16 @@ func ReadPaperResults(path string) (map[int]map[string]float64, error) {
 	}
 	return out, nil
 }
+
+// ReportedScores returns the paper's accuracy of model on each data set of
+// ds that it reports (read with ReadPaperResults), marked Reported; the
+// paper gives no per-data-set AUC, so AUC is NaN.
+func ReportedScores(paper map[int]map[string]float64, ds []Dataset, model string) []Score {
+	var out []Score
+	for _, d := range ds {
+		if v, ok := paper[d.TaskID][model]; ok {
+			out = append(out, Score{TaskID: d.TaskID, Dataset: d.Name, Model: model, Accuracy: v, AUC: math.NaN(), Reported: true})
+		}
+	}
+	return out
+}

@@ -59,3 +59,12 @@ func TestCompare(t *testing.T) {
 		t.Error("one data set gave a t-test")
 	}
 }
+
+func TestReportedScores(t *testing.T) {
+	paper := map[int]map[string]float64{31: {"TabPFN": 0.6, "ERMI": 0.7}}
+	ds := []Dataset{{Name: "credit-g", TaskID: 31}, {Name: "mine", TaskID: 0}}
+	got := ReportedScores(paper, ds, "TabPFN")
+	if len(got) != 1 || got[0].Dataset != "credit-g" || got[0].Accuracy != 0.6 || !got[0].Reported || !math.IsNaN(got[0].AUC) {
+		t.Errorf("ReportedScores = %+v", got)
+	}
+}

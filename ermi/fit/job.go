@@ -153,7 +153,11 @@ func Run(ctx context.Context, job Job) (*Report, error) {
 				rep.NotRun[name] = fmt.Sprintf("no trained checkpoint at %s", dir)
 				continue
 			}
-			desc, err := describeRun(dir)
+			r, _, err := training.LoadRun(dir)
+			if err != nil {
+				return nil, err
+			}
+			desc, err := training.Describe(r, dir)
 			if err != nil {
 				return nil, err
 			}
@@ -245,27 +249,6 @@ func Run(ctx context.Context, job Job) (*Report, error) {
 		return nil, err
 	}
 	return rep, nil
-}
-
-// describeRun names a checkpoint: its recipe and training steps.
-func describeRun(dir string) (string, error) {
-	r, _, err := training.LoadRun(dir)
-	if err != nil {
-		return "", err
-	}
-	log, err := training.ReadLog(dir)
-	if err != nil {
-		return "", err
-	}
-	steps := 0
-	if len(log) > 0 {
-		steps = log[len(log)-1].Step
-	}
-	variant := "post-LN"
-	if r.Model.NormFirst {
-		variant = "pre-LN"
-	}
-	return fmt.Sprintf("%s (%s), %d steps", r.Name, variant, steps), nil
 }
 
 // parallel fits every index in todo on workers goroutines and calls done,

@@ -54,6 +54,24 @@ func LoadRun(dir string) (Recipe, *metalearner.Model, error) {
 	return r, m, err
 }
 
+// Describe names a run for reports: its recipe, the decoder variant and
+// the last logged step, as "ermi-3d (pre-LN), 19650 steps".
+func Describe(r Recipe, dir string) (string, error) {
+	log, err := ReadLog(dir)
+	if err != nil {
+		return "", err
+	}
+	steps := 0
+	if len(log) > 0 {
+		steps = log[len(log)-1].Step
+	}
+	variant := "post-LN"
+	if r.Model.NormFirst {
+		variant = "pre-LN"
+	}
+	return fmt.Sprintf("%s (%s), %d steps", r.Name, variant, steps), nil
+}
+
 // HeldOutTasks returns tasks a run never trained on: for LLM recipes the test
 // split of its task files (or all tasks of another file, when file is
 // given); for prior recipes n fresh tasks from the prior, drawn with seed.

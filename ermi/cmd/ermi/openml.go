@@ -63,7 +63,7 @@ func runOpenML(args []string, stdout, stderr io.Writer) error {
 	}
 	cp := map[string]string{}
 	for _, n := range openmlMetaLearners {
-		cp[n] = filepath.Join(*root, fit.DefaultCheckpoint(n, 4))
+		cp[n] = filepath.Join(*root, fit.DefaultCheckpoint(n, benchmark.Features))
 	}
 	for _, c := range ckpts {
 		m, dir, ok := strings.Cut(c, "=")
@@ -86,11 +86,15 @@ func runOpenML(args []string, stdout, stderr io.Writer) error {
 			if err != nil {
 				return fmt.Errorf("openml: %s: %w", n, err)
 			}
-			if r.Model.Dims != 4 {
-				return fmt.Errorf("openml: %s: %s takes %d features; the benchmark uses 4", n, cp[n], r.Model.Dims)
+			if r.Model.Dims != benchmark.Features {
+				return fmt.Errorf("openml: %s: %s takes %d features; the benchmark uses %d", n, cp[n], r.Model.Dims, benchmark.Features)
+			}
+			desc, err := training.Describe(r, cp[n])
+			if err != nil {
+				return err
 			}
 			classifiers = append(classifiers, benchmark.MetaLearner{Label: n, Model: m, Seed: *seed})
-			fmt.Fprintf(stderr, "%s: %s (%s), %s\n", n, cp[n], r.Name, runSteps(cp[n]))
+			fmt.Fprintf(stderr, "%s: %s, %s\n", n, cp[n], desc)
 		}
 	}
 	var ds []benchmark.Dataset
@@ -120,11 +124,7 @@ func runOpenML(args []string, stdout, stderr io.Writer) error {
 		if paper, err = benchmark.ReadPaperResults(filepath.Join(*root, "datasets", "openml-cc18", "paper-results", "mean_performance.csv")); err != nil {
 			return err
 		}
-		for _, d := range ds {
-			if v, ok := paper[d.TaskID]["TabPFN"]; ok {
-				scores = append(scores, benchmark.Score{TaskID: d.TaskID, Dataset: d.Name, Model: "TabPFN", Accuracy: v, AUC: math.NaN(), Reported: true})
-			}
-		}
+		scores = append(scores, benchmark.ReportedScores(paper, ds, "TabPFN")...)
 	}
 	all := slices.Clone(names)
 	if paper != nil {
@@ -169,15 +169,6 @@ func fmtNaN(v float64, format string) string {
 		return "—"
 	}
 	return fmt.Sprintf(format, v)
-}
-
-// runSteps says how far a run directory was trained.
-func runSteps(dir string) string {
-	log, err := training.ReadLog(dir)
-	if err != nil || len(log) == 0 {
-		return "steps unknown"
-	}
-	return fmt.Sprintf("%d steps", log[len(log)-1].Step)
 }
 
 func writeOpenML(dir string, ds []benchmark.Dataset, scores []benchmark.Score, summary []benchmark.Summary,
