@@ -17,7 +17,7 @@ BIN := bin/ermi
 OUT := out
 TASKS := $(wildcard datasets/tasks/*/*.csv)
 
-.PHONY: all setup deps build test vet fuzz bench run notebooks lab clean
+.PHONY: all setup deps build test vet fuzz bench run summary notebook-deps notebooks screenshots lab clean
 
 all: build
 
@@ -45,8 +45,11 @@ build: setup
 vet: setup
 	go vet ./...
 
-test: vet
-	go test -count=1 ./...
+# test runs go vet and every Go test (the headless-browser test included: CHROME is set, so it
+# cannot skip), then executes the notebooks and checks their charts in the browser (notebooks).
+test: vet notebook-deps
+	CHROME=$${CHROME:-$$(command -v chromium || command -v chromium-browser || command -v google-chrome)} go test -count=1 ./...
+	$(MAKE) --no-print-directory notebooks
 
 # fuzz runs each fuzz target for FUZZTIME (not part of `make test`).
 FUZZTIME ?= 60s
@@ -63,8 +66,13 @@ bench: setup
 	/usr/bin/python3 ermi/metalearner/testdata/bench_ratio.py -reps $(BENCHREPS)
 
 # run is the main job on the shipped data: inspect the LLM-generated tasks, draw tasks from the
-# three synthetic priors, and inspect those.
-run: build
+# three synthetic priors and inspect those, then execute the five notebooks headless (notebooks).
+run: summary notebooks
+	@echo
+	@echo "== Done. Executed notebooks and their HTML exports are in $(OUT)/notebooks/ (open the .html in a browser,"
+	@echo "   no network needed); run them cell by cell with: make lab"
+
+summary: build
 	@mkdir -p $(OUT)/priors
 	@echo "== LLM-generated tasks shipped in datasets/ (max_steps 300, as the paper's 4-D model)"
 	$(BIN) tasks info -max-steps 300 $(TASKS)
@@ -73,32 +81,52 @@ run: build
 	@for p in linear mlp rmc; do $(BIN) priors -prior $$p -dims 3 -tasks 1000 -trials 100 -seed 1 -out $(OUT)/priors/$$p-3d.csv || exit 1; done
 	$(BIN) tasks info -strict $(OUT)/priors/linear-3d.csv $(OUT)/priors/mlp-3d.csv $(OUT)/priors/rmc-3d.csv
 
-# notebooks installs Debian's Jupyter (classic Notebook and nbconvert), the GoNB kernel with
-# goimports and gopls, and executes every notebook headless (a failing cell fails the target), writing the
-# executed notebooks and their HTML exports (charts included, no network needed) to out/notebooks/.
+# notebook-deps installs what the notebooks need, from Debian's or Ubuntu's packages where missing:
+# Jupyter (classic Notebook, nbconvert, nbclient) and Chromium (the chart check); then, in
+# out/tools, the GoNB kernel with goimports and gopls, registered for this user with the project's
+# build settings.
 TOOLS := $(CURDIR)/$(OUT)/tools
-JUPYTER_DEBS := jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel
-notebooks: build
-	@[ -x /usr/bin/jupyter-nbconvert ] || { echo "installing $(JUPYTER_DEBS)"; SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-		$$SUDO apt-get install -y $(JUPYTER_DEBS) || { $$SUDO apt-get update && $$SUDO apt-get install -y $(JUPYTER_DEBS); }; }
-	@mkdir -p $(TOOLS) $(OUT)/notebooks
+NOTEBOOK_DEBS := jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel chromium
+JUPYTER ?= /usr/bin/jupyter
+notebook-deps: setup
+	@if command -v dpkg >/dev/null; then \
+		missing=; for p in $(NOTEBOOK_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+		if [ -n "$$missing" ]; then echo "installing$$missing"; SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+			$$SUDO apt-get install -y $$missing || { $$SUDO apt-get update && $$SUDO apt-get install -y $$missing; }; fi; \
+	else [ -x "$(JUPYTER)" ] || { echo "make: no $(JUPYTER): install JupyterLab (python3 -m pip install jupyterlab nbconvert) and set JUPYTER=its jupyter command" >&2; exit 1; }; fi
+	@mkdir -p $(TOOLS)
 	@[ -f $(TOOLS)/go.mod ] || (cd $(TOOLS) && go mod init tools >/dev/null)
 	cd $(TOOLS) && go get github.com/janpfeifer/gonb@v0.11.5 golang.org/x/tools/cmd/goimports@v0.38.0 && \
 		GOBIN=$(TOOLS)/bin go install github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports
 	[ -x $(TOOLS)/bin/gopls ] || GOBIN=$(TOOLS)/bin go install golang.org/x/tools/gopls@v0.20.0
 	PATH=$(TOOLS)/bin:$$PATH gonb --install >/dev/null
 	/usr/bin/python3 notebooks/set_kernel_env.py $(TOOLS)/bin
-	@for nb in notebooks/*.ipynb; do echo "== $$nb"; \
-		/usr/bin/jupyter nbconvert --to notebook --execute $$nb --ExecutePreprocessor.kernel_name=gonb \
-			--ExecutePreprocessor.timeout=1200 --output-dir $(OUT)/notebooks 2>$(OUT)/notebooks/$$(basename $$nb .ipynb).log || \
-			{ tail -30 $(OUT)/notebooks/$$(basename $$nb .ipynb).log; exit 1; }; \
-		/usr/bin/jupyter nbconvert --to html $(OUT)/notebooks/$$(basename $$nb) 2>/dev/null || exit 1; done
-	@echo "executed notebooks and HTML exports in $(OUT)/notebooks/; open them with: make lab"
+
+# notebooks executes every notebook headless with the GoNB kernel (a failing cell fails the
+# target), writes the executed notebooks and their HTML exports to out/notebooks/, and opens each
+# export in headless Chromium with the network off: every chart must be drawn on a canvas
+# (kernelext/cmd/chartcheck), and a screenshot of each lands in out/notebooks/screenshots/
+# (`make screenshots` copies them to docs/screenshots/, which the README shows).
+NOTEBOOKS := $(wildcard notebooks/*.ipynb)
+notebooks: build notebook-deps
+	@mkdir -p $(OUT)/notebooks
+	go build -o bin/chartcheck ./kernelext/cmd/chartcheck
+	@for nb in $(NOTEBOOKS); do name=$$(basename $$nb .ipynb); echo "== $$nb"; start=$$(date +%s); \
+		$(JUPYTER) nbconvert --to notebook --execute $$nb --ExecutePreprocessor.kernel_name=gonb \
+			--ExecutePreprocessor.timeout=1200 --output-dir $(OUT)/notebooks 2>$(OUT)/notebooks/$$name.log || \
+			{ tail -30 $(OUT)/notebooks/$$name.log; echo "make: $$nb failed; its log: $(OUT)/notebooks/$$name.log" >&2; exit 1; }; \
+		$(JUPYTER) nbconvert --to html $(OUT)/notebooks/$$name.ipynb 2>>$(OUT)/notebooks/$$name.log || exit 1; \
+		echo "   executed in $$(( $$(date +%s) - start )) s: $(OUT)/notebooks/$$name.ipynb, $(OUT)/notebooks/$$name.html"; done
+	bin/chartcheck -shots $(OUT)/notebooks/screenshots $(patsubst notebooks/%.ipynb,$(OUT)/notebooks/%.html,$(NOTEBOOKS))
+
+screenshots:
+	@[ -d $(OUT)/notebooks/screenshots ] || { echo "make: no screenshots yet: run make notebooks first" >&2; exit 1; }
+	mkdir -p docs/screenshots && cp $(OUT)/notebooks/screenshots/*.png docs/screenshots/
 
 # lab starts the classic Notebook (or JupyterLab where installed) on 127.0.0.1 in notebooks/.
-lab:
+lab: notebook-deps
 	@if command -v jupyter-lab >/dev/null; then jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks; \
-	else /usr/bin/jupyter notebook --ip=127.0.0.1 --notebook-dir=notebooks; fi
+	else $(JUPYTER) notebook --ip=127.0.0.1 --notebook-dir=notebooks; fi
 
 clean:
 	rm -rf bin $(OUT)
