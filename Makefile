@@ -117,7 +117,7 @@ notebooks: build notebook-deps
 			{ tail -30 $(OUT)/notebooks/$$name.log; echo "make: $$nb failed; its log: $(OUT)/notebooks/$$name.log" >&2; exit 1; }; \
 		$(JUPYTER) nbconvert --to html $(OUT)/notebooks/$$name.ipynb 2>>$(OUT)/notebooks/$$name.log || exit 1; \
 		echo "   executed in $$(( $$(date +%s) - start )) s: $(OUT)/notebooks/$$name.ipynb, $(OUT)/notebooks/$$name.html"; done
-	bin/chartcheck -shots $(OUT)/notebooks/screenshots $(patsubst notebooks/%.ipynb,$(OUT)/notebooks/%.html,$(NOTEBOOKS))
+	bin/chartcheck -shots $(OUT)/notebooks/screenshots -focus 2-training=1 $(patsubst notebooks/%.ipynb,$(OUT)/notebooks/%.html,$(NOTEBOOKS))
 
 screenshots:
 	@[ -d $(OUT)/notebooks/screenshots ] || { echo "make: no screenshots yet: run make notebooks first" >&2; exit 1; }

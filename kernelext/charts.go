@@ -64,10 +64,10 @@ func BarChart(title, yName string, categories []string, series ...Series) *chart
 	c := charts.NewBar()
 	height := "380px"
 	if len(categories) > 8 {
-		height = "480px"
+		height = "520px"
 		c.SetGlobalOptions(
 			charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 40}}),
-			charts.WithGridOpts(opts.Grid{Bottom: "140px"}),
+			charts.WithGridOpts(opts.Grid{Bottom: "180px"}),
 		)
 	}
 	c.SetGlobalOptions(

@@ -109,6 +109,21 @@ func TestTrainCommandResumes(t *testing.T) {
 	}
 }
 
+func TestTrainResample(t *testing.T) {
+	if code, _, errs := runCLI("train", "-config", "mi-3d", "-resample", "-out", t.TempDir()); code != 1 || !strings.Contains(errs, "-resample applies to LLM tasks") {
+		t.Errorf("-resample on a prior: exit %d %q", code, errs)
+	}
+	dir := filepath.Join(t.TempDir(), "run")
+	code, _, errs := runCLI("train", "-config", "ermi-3d", "-resample", "-root", "../../..", "-batch", "2", "-steps", "1", "-out", dir, "-eval-every", "1000")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	recipe, _ := os.ReadFile(filepath.Join(dir, "recipe.json"))
+	if !strings.Contains(string(recipe), `"SampleToMaxSteps": true`) || !strings.Contains(string(recipe), "resampled with replacement to 250 trials") {
+		t.Errorf("recipe.json does not record the resampling:\n%s", recipe)
+	}
+}
+
 func TestParseCommand(t *testing.T) {
 	dir := t.TempDir()
 	a := filepath.Join(dir, "a.txt")

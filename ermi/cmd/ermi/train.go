@@ -31,6 +31,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	lr := fs.Float64("lr", 0, "Adam learning rate (0: the paper's 3e-4)")
 	warmup := fs.Int("warmup", 0, "linear learning-rate warm-up steps (0: none, as the paper)")
 	normFirst := fs.Bool("norm-first", false, "pre-LayerNorm decoder layers instead of the paper's post-LN")
+	resample := fs.Bool("resample", false, "resample each LLM task with replacement to max_steps trials (the paper's --sample-to-match-max-steps, which its 4-D and 6-D ERMI runs use)")
 	seed := fs.Uint64("seed", 1, "seed of the initial weights, task pools and batches")
 	initDir := fs.String("init", "", "start from the trained weights of this run directory (fine-tuning; same network but for max_steps)")
 	logEvery := fs.Int("log-every", 10, "print and log every N steps")
@@ -67,6 +68,13 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if *normFirst {
 		change("pre-LayerNorm decoder layers (the paper's are post-LN): a different model, named apart")
 		r.Model.NormFirst = true
+	}
+	if *resample && !r.Batch.SampleToMaxSteps {
+		if r.Source != training.LLMTasks {
+			return fmt.Errorf("train: -resample applies to LLM tasks; %s draws its tasks from a prior (use -trials)", r.Name)
+		}
+		change("each LLM task resampled with replacement to %d trials (the paper's --sample-to-match-max-steps, as its 4-D and 6-D runs), so that every position up to max_steps is trained", r.Batch.MaxSteps)
+		r.Batch.SampleToMaxSteps = true
 	}
 	if *initDir != "" {
 		change("initialised from the trained weights of %s (a curriculum), not from fresh weights", *initDir)
