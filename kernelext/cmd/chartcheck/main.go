@@ -20,7 +20,7 @@ import (
 )
 
 func main() {
-	shots := flag.String("shots", "", "write `DIR`/NAME.png, a screenshot of each page scrolled to a chart")
+	shots := flag.String("shots", "", "write `DIR`/NAME.png, a screenshot of each page laid out to show one chart")
 	chart := flag.Int("chart", 0, "the chart (from 0, in page order) each screenshot shows")
 	focus := flag.String("focus", "", "per-page charts for the screenshots, `NAME=N,...` (NAME: the page's file name without .html)")
 	wait := flag.Duration("wait", 5*time.Second, "virtual time each page gets to load and draw")
