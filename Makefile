@@ -60,10 +60,12 @@ fuzz: setup
 	go test ./ermi/llm -run '^$$' -fuzz FuzzParseData -fuzztime $(FUZZTIME)
 
 # bench times the meta-learner in Go and in Debian's PyTorch 1.13 (2 threads) on the same shapes
-# and prints the ratios Go/PyTorch. It installs python3-torch if missing (Debian/Ubuntu).
+# and prints the ratios Go/PyTorch. It installs python3-torch and OpenBLAS if missing (Debian/Ubuntu).
 BENCHREPS ?= 3
 bench: setup
 	@/usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "installing Debian's python3-torch"; sudo -n true 2>/dev/null && SUDO=sudo; $$SUDO apt-get install -y python3-torch; }
+	@# Without OpenBLAS, Debian's torch runs on the reference BLAS (several times slower).
+	@ls /usr/lib/*/libopenblas.so.0 >/dev/null 2>&1 || { echo "installing OpenBLAS for PyTorch"; sudo -n true 2>/dev/null && SUDO=sudo; $$SUDO apt-get install -y libopenblas0-openmp; }
 	/usr/bin/python3 ermi/metalearner/testdata/bench_ratio.py -reps $(BENCHREPS)
 
 # run is the main job on the shipped data: inspect the LLM-generated tasks, draw tasks from the

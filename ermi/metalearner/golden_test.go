@@ -142,7 +142,7 @@ func TestGoldenGradients(t *testing.T) {
 	}
 	b := g.batch()
 	exec, err := gmodel.NewExec(m.backend, m.store, func(scope *gmodel.Scope, in []*Node) []*Node {
-		logits := m.logitsGraph(scope, in[0], in[3], false)
+		logits := m.logitsGraph(in[0], in[3], nil, true)
 		loss := maskedBCE(logits, in[1], in[2])
 		var nodes []*Node
 		for _, name := range m.names {

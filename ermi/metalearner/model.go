@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 
@@ -13,7 +14,6 @@ import (
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX's idiom for graph code
 	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	gmodel "github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
@@ -66,6 +66,9 @@ type Model struct {
 	trainer *gmodel.Exec
 	optim   optimizer.Interface
 	noDrop  bool // dropout off in training (golden tests)
+
+	masks     []*tensors.Tensor // the last training step's dropout masks, refilled for the next
+	maskShape [2]int            // batch size and trials the masks are for
 }
 
 // New returns a network of shape cfg with PyTorch's default initial weights
@@ -192,8 +195,8 @@ func (m *Model) Logits(b tasks.Batch) ([]float32, error) {
 		return nil, err
 	}
 	if m.forward == nil {
-		exec, err := gmodel.NewExec(m.backend, m.store, func(scope *gmodel.Scope, x, pe *Node) *Node {
-			return m.logitsGraph(scope, x, pe, false)
+		exec, err := gmodel.NewExec(m.backend, m.store, func(_ *gmodel.Scope, x, pe *Node) *Node {
+			return m.logitsGraph(x, pe, nil, false)
 		})
 		if err != nil {
 			return nil, fmt.Errorf("metalearner: %w", err)
@@ -218,11 +221,16 @@ func (m *Model) TrainStep(b tasks.Batch) (float32, error) {
 	}
 	if m.trainer == nil {
 		m.optim = optimizer.Adam().LearningRate(m.lr).Betas(0.9, 0.999).Epsilon(1e-8).Done()
-		exec, err := gmodel.NewExec(m.backend, m.store, func(scope *gmodel.Scope, x, y, mask, pe *Node) *Node {
-			g := x.Graph()
-			scope.SetTraining(g, !m.noDrop)
-			logits := m.logitsGraph(scope, x, pe, !m.noDrop)
-			loss := maskedBCE(logits, y, mask)
+		exec, err := gmodel.NewExec(m.backend, m.store, func(scope *gmodel.Scope, in []*Node) *Node {
+			g := in[0].Graph()
+			scope.SetTraining(g, true)
+			var drop *dropper
+			if len(in) > 4 {
+				drop = &dropper{masks: in[4:], rate: m.cfg.Dropout}
+			}
+			logits := m.logitsGraph(in[0], in[3], drop, true)
+			drop.done()
+			loss := maskedBCE(logits, in[1], in[2])
 			m.optim.UpdateGraph(scope, g, loss)
 			return loss
 		})
@@ -231,10 +239,22 @@ func (m *Model) TrainStep(b tasks.Batch) (float32, error) {
 		}
 		m.trainer = exec
 	}
-	x := tensors.FromFlatDataAndDimensions(b.Inputs, b.Size, b.MaxLen, b.Dims+1)
-	y := tensors.FromFlatDataAndDimensions(b.Targets, b.Size, b.MaxLen)
-	mk := tensors.FromFlatDataAndDimensions(validMask(&b), b.Size, b.MaxLen)
-	out, err := m.trainer.Call1(x, y, mk, m.pe)
+	args := []any{
+		tensors.FromFlatDataAndDimensions(b.Inputs, b.Size, b.MaxLen, b.Dims+1),
+		tensors.FromFlatDataAndDimensions(b.Targets, b.Size, b.MaxLen),
+		tensors.FromFlatDataAndDimensions(validMask(&b), b.Size, b.MaxLen),
+		m.pe,
+	}
+	if !m.noDrop && m.cfg.Dropout > 0 {
+		masks, err := m.nextDropoutMasks(b.Size, b.MaxLen)
+		if err != nil {
+			return 0, err
+		}
+		for _, t := range masks {
+			args = append(args, t)
+		}
+	}
+	out, err := m.trainer.Call1(args...)
 	if err != nil {
 		return 0, fmt.Errorf("metalearner: train step: %w", err)
 	}
@@ -271,28 +291,25 @@ func maskedBCE(logits, y, mask *Node) *Node {
 }
 
 // logitsGraph builds the network: x is [B, T, D+1], pe the positional table
-// [MaxSteps, d]; it returns the logits [B, T].
-func (m *Model) logitsGraph(scope *gmodel.Scope, x, pe *Node, training bool) *Node {
+// [MaxSteps, d]; it returns the logits [B, T]. drop holds the dropout masks
+// of a training step (nil: no dropout); train selects the attention whose
+// backward pass avoids transposing T×T matrices (same values and gradients,
+// a few nodes more in the forward graph).
+func (m *Model) logitsGraph(x, pe *Node, drop *dropper, train bool) *Node {
 	g := x.Graph()
 	c := m.cfg
 	bsz, T := x.Shape().Dimensions[0], x.Shape().Dimensions[1]
 	v := func(name string) *Node { return m.vars[name].NodeValue(g) }
-	drop := func(h *Node) *Node {
-		if !training || c.Dropout == 0 {
-			return h
-		}
-		return layers.DropoutStatic(scope, h, c.Dropout)
-	}
 
 	h := linear(x, v("embedding.weight"), v("embedding.bias"))
 	posT := Slice(pe, AxisRange(0, T))
-	h = drop(Add(h, ExpandLeftToRank(posT, 3)))
+	h = drop.apply(Add(h, ExpandLeftToRank(posT, 3)))
 	mem := h
 
-	// Causal mask [T, T]: query i sees keys j ≤ i.
+	// Causal mask [1, 1, T, T]: query i sees keys j ≤ i.
 	rows := Iota(g, shapes.Make(dtypes.Int32, T, T), 0)
 	cols := Iota(g, shapes.Make(dtypes.Int32, T, T), 1)
-	causal := GreaterOrEqual(rows, cols)
+	causal := ExpandLeftToRank(GreaterOrEqual(rows, cols), 4)
 
 	out := h
 	for l := range c.Layers {
@@ -300,21 +317,21 @@ func (m *Model) logitsGraph(scope *gmodel.Scope, x, pe *Node, training bool) *No
 		ln := func(n string, z *Node) *Node { return layerNorm(z, v(p+n+".weight"), v(p+n+".bias")) }
 		attn := func(kind string, q, kv *Node) *Node {
 			return m.attention(q, kv, causal, v(p+kind+".in_proj_weight"), v(p+kind+".in_proj_bias"),
-				v(p+kind+".out_proj.weight"), v(p+kind+".out_proj.bias"), drop)
+				v(p+kind+".out_proj.weight"), v(p+kind+".out_proj.bias"), drop, train)
 		}
 		ff := func(z *Node) *Node {
 			z = activation.Relu(linear(z, v(p+"linear1.weight"), v(p+"linear1.bias")))
-			return linear(drop(z), v(p+"linear2.weight"), v(p+"linear2.bias"))
+			return linear(drop.apply(z), v(p+"linear2.weight"), v(p+"linear2.bias"))
 		}
 		if c.NormFirst {
 			n1 := ln("norm1", out)
-			out = Add(out, drop(attn("self_attn", n1, n1)))
-			out = Add(out, drop(attn("multihead_attn", ln("norm2", out), mem)))
-			out = Add(out, drop(ff(ln("norm3", out))))
+			out = Add(out, drop.apply(attn("self_attn", n1, n1)))
+			out = Add(out, drop.apply(attn("multihead_attn", ln("norm2", out), mem)))
+			out = Add(out, drop.apply(ff(ln("norm3", out))))
 		} else {
-			out = ln("norm1", Add(out, drop(attn("self_attn", out, out))))
-			out = ln("norm2", Add(out, drop(attn("multihead_attn", out, mem))))
-			out = ln("norm3", Add(out, drop(ff(out))))
+			out = ln("norm1", Add(out, drop.apply(attn("self_attn", out, out))))
+			out = ln("norm2", Add(out, drop.apply(attn("multihead_attn", out, mem))))
+			out = ln("norm3", Add(out, drop.apply(ff(out))))
 		}
 	}
 	logits := linear(out, v("linear.weight"), v("linear.bias"))
@@ -322,10 +339,19 @@ func (m *Model) logitsGraph(scope *gmodel.Scope, x, pe *Node, training bool) *No
 }
 
 // linear applies x·Wᵀ + b over the last axis of x, W in PyTorch's [out, in]
-// layout.
+// layout. It multiplies as one [N, in] matrix (N the product of the leading
+// axes): the backend's transposes for the weight gradient are then plain 2-D
+// ones.
 func linear(x, w, b *Node) *Node {
-	y := Einsum("bti,oi->bto", x, w)
-	return Add(y, ExpandLeftToRank(b, 3))
+	dims := x.Shape().Dimensions
+	lead := dims[:len(dims)-1]
+	n := 1
+	for _, d := range lead {
+		n *= d
+	}
+	y := DotGeneral(Reshape(x, n, dims[len(dims)-1]), []int{1}, nil, w, []int{1}, nil)
+	y = Add(y, ExpandLeftToRank(b, 2))
+	return Reshape(y, append(slices.Clone(lead), w.Shape().Dimensions[0])...)
 }
 
 // layerNorm normalises the last axis with PyTorch's biased variance and
@@ -341,23 +367,63 @@ func layerNorm(x, gain, bias *Node) *Node {
 // attention is PyTorch's nn.MultiheadAttention with a causal mask: q from
 // query, k and v from kv, each head scaled once by 1/√d_head, softmax over
 // visible keys, dropout on the attention weights, then the out-projection.
-func (m *Model) attention(query, kv, causal, inW, inB, outW, outB *Node, drop func(*Node) *Node) *Node {
+//
+// With train set, the gradients of the keys and values are built by hand.
+// GoMLX's rule for the right operand of a matrix product contracts the
+// incoming gradient over its leading axis, which the pure-Go backend's
+// matrix kernels cannot read in place: it transposed the B·H·T·T gradient
+// of the scores and the attention weights, two generic transposes per
+// attention that took a quarter of a training step. Here dK = (Qᵀ·dS)ᵀ and
+// dV = (dCᵀ·P)ᵀ read the T×T matrices as they lie and transpose only
+// [T, d_head] ones. The custom gradients hang on identity nodes; the
+// incoming gradients dS and dC are captured on the way back (the reverse
+// pass visits nodes in reverse creation order, so they are set before the
+// key and value nodes, created earlier, ask for them), and a zero-valued
+// link from K and V into Q puts those nodes on the gradient's path.
+func (m *Model) attention(query, kv, causal, inW, inB, outW, outB *Node, drop *dropper, train bool) *Node {
 	c := m.cfg
 	d, H := c.DModel, c.Heads
 	dh := d / H
 	bsz, T := query.Shape().Dimensions[0], query.Shape().Dimensions[1]
+	// part projects x [B, t, d] with the i-th third of the in-projection to
+	// heads [B, H, t, d_head].
 	part := func(i int, x *Node) *Node {
 		w := Slice(inW, AxisRange(i*d, (i+1)*d), AxisRange())
 		b := Slice(inB, AxisRange(i*d, (i+1)*d))
-		return Reshape(linear(x, w, b), bsz, T, H, dh)
+		t := x.Shape().Dimensions[1]
+		return TransposeAllAxes(Reshape(linear(x, w, b), bsz, t, H, dh), 0, 2, 1, 3)
 	}
 	q := MulScalar(part(0, query), 1/math.Sqrt(float64(dh)))
 	k := part(1, kv)
 	val := part(2, kv)
-	scores := Einsum("bqhd,bkhd->bhqk", q, k)
-	mask := BroadcastToDims(ExpandLeftToRank(causal, 4), bsz, H, T, T)
-	scores = Where(mask, scores, BroadcastToDims(Infinity(scores.Graph(), scores.DType(), -1), bsz, H, T, T))
-	probs := drop(Softmax(scores, -1))
-	ctx := Einsum("bhqk,bkhd->bqhd", probs, val)
-	return linear(Reshape(ctx, bsz, T, d), outW, outB)
+	batch := []int{0, 1}
+
+	var dS, dC, weights *Node // captured in the reverse pass; weights: the (dropped) attention weights
+	if train {
+		k = IdentityWithCustomGradient(k, func(_, _ *Node) *Node {
+			dkT := DotGeneral(TransposeAllAxes(q, 0, 1, 3, 2), []int{3}, batch, dS, []int{2}, batch) // [B, H, d_head, Tk]
+			return TransposeAllAxes(dkT, 0, 1, 3, 2)
+		})
+		val = IdentityWithCustomGradient(val, func(_, _ *Node) *Node {
+			dvT := DotGeneral(TransposeAllAxes(dC, 0, 1, 3, 2), []int{3}, batch, weights, []int{2}, batch)
+			return TransposeAllAxes(dvT, 0, 1, 3, 2)
+		})
+		link := MulScalar(Add(ReduceAllSum(k), ReduceAllSum(val)), 0)
+		q = Add(q, link)
+		k, val = StopGradient(k), StopGradient(val)
+	}
+	scores := DotGeneral(q, []int{3}, batch, k, []int{3}, batch) // [B, H, T, Tk]
+	if train {
+		scores = IdentityWithCustomGradient(scores, func(_, v *Node) *Node { dS = v; return v })
+	}
+	Tk := kv.Shape().Dimensions[1]
+	mask := BroadcastToDims(causal, bsz, H, T, Tk)
+	scores = Where(mask, scores, BroadcastToDims(Infinity(scores.Graph(), scores.DType(), -1), bsz, H, T, Tk))
+	weights = drop.zero(Softmax(scores, -1))
+	ctx := DotGeneral(weights, []int{3}, batch, val, []int{2}, batch) // [B, H, T, d_head]
+	if train {
+		ctx = IdentityWithCustomGradient(ctx, func(_, v *Node) *Node { dC = v; return v })
+	}
+	ctx = drop.rescale(ctx)
+	return linear(Reshape(TransposeAllAxes(ctx, 0, 2, 1, 3), bsz, T, d), outW, outB)
 }
