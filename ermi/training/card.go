@@ -69,7 +69,7 @@ func WriteCard(dir string, r Recipe, evalDesc string, res []BlockAccuracy, backe
 		if n := len(log); n > 0 {
 			last := log[n-1]
 			fmt.Fprintf(w, "- trained %d steps in %.1f hours of training time (the paper: 500,000 steps on a GPU)\n", last.Step, last.WallS/3600)
-			fmt.Fprintf(w, "- last logged training loss %.4f; validation accuracy (greedy) %s\n", last.Loss, lastVal(log))
+			fmt.Fprintf(w, "- last logged training loss %.4f; validation accuracy (greedy) %s\n", last.Loss, LastValidation(log))
 		}
 		if len(sessions) == 0 {
 			fmt.Fprintf(w, "- machines: not recorded (the run predates %s)\n", SessionsFile)
@@ -108,7 +108,9 @@ func WriteCard(dir string, r Recipe, evalDesc string, res []BlockAccuracy, backe
 	})
 }
 
-func lastVal(log []LogEntry) string {
+// LastValidation describes the last validation accuracy in log, "0.890 at
+// step 5500", or says that none was measured.
+func LastValidation(log []LogEntry) string {
 	for i := len(log) - 1; i >= 0; i-- {
 		if !math.IsNaN(log[i].ValAcc) {
 			return fmt.Sprintf("%.3f at step %d", log[i].ValAcc, log[i].Step)

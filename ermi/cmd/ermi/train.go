@@ -96,8 +96,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	if n := len(log); n > 0 {
 		last := log[n-1]
-		fmt.Fprintf(stdout, "%s: step %d, loss %.4f, validation accuracy %.3f, %.0f s of training; saved in %s\n",
-			r.Name, last.Step, last.Loss, last.ValAcc, last.WallS, dir)
+		fmt.Fprintf(stdout, "%s: step %d, loss %.4f, validation accuracy %s, %.0f s of training; saved in %s\n",
+			r.Name, last.Step, last.Loss, training.LastValidation(log), last.WallS, dir)
 	}
 	return nil
 }
