@@ -96,7 +96,7 @@ func (d *dropper) done() {
 
 // rngStatePath is where the store keeps its random state (GoMLX's
 // convention), saved in checkpoints with the optimiser state.
-var rngStatePath = "/" + gmodel.RNGStateVariableName
+const rngStatePath = "/" + gmodel.RNGStateVariableName
 
 // nextDropoutMasks draws the masks of one training step of bsz × T from the
 // store's random state and advances that state, so that a run resumed from
@@ -142,17 +142,6 @@ func (m *Model) freeDropoutMasks() {
 
 // maskChunk is the number of mask elements drawn from one random stream.
 const maskChunk = 1 << 16
-
-// dropoutMasks returns one boolean keep-mask per shape, each element true
-// with probability 1 − rate (to within 2⁻³²), drawn as fillMasks does.
-func dropoutMasks(backend compute.Backend, sites [][]int, rate float64, seed, stream uint64) ([]*tensors.Tensor, error) {
-	out, err := newMasks(backend, sites)
-	if err != nil {
-		return nil, err
-	}
-	fillMasks(out, rate, seed, stream)
-	return out, nil
-}
 
 // newMasks allocates one boolean tensor per shape, in the backend's buffers
 // where it shares them with the host (the pure-Go backend does), so that

@@ -6,10 +6,20 @@ import (
 	"slices"
 	"testing"
 
-	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
+	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/tensors"
-	gmodel "github.com/gomlx/gomlx/ml/model"
 )
+
+// dropoutMasks returns one boolean keep-mask per shape, each element true
+// with probability 1 − rate, drawn as fillMasks does.
+func dropoutMasks(backend compute.Backend, sites [][]int, rate float64, seed, stream uint64) ([]*tensors.Tensor, error) {
+	out, err := newMasks(backend, sites)
+	if err != nil {
+		return nil, err
+	}
+	fillMasks(out, rate, seed, stream)
+	return out, nil
+}
 
 func maskValues(t *testing.T, masks []*tensors.Tensor) [][]bool {
 	t.Helper()
@@ -123,35 +133,8 @@ func TestAttentionGradientsWithDropout(t *testing.T) {
 		t.Fatal(err)
 	}
 	grads := func(train bool) [][]float32 {
-		exec, err := gmodel.NewExec(m.backend, m.store, func(_ *gmodel.Scope, in []*Node) []*Node {
-			drop := &dropper{masks: in[4:], rate: cfg.Dropout}
-			logits := m.logitsGraph(in[0], in[3], drop, train)
-			drop.done()
-			loss := maskedBCE(logits, in[1], in[2])
-			var nodes []*Node
-			for _, name := range m.names {
-				nodes = append(nodes, m.vars[name].NodeValue(in[0].Graph()))
-			}
-			return append([]*Node{loss}, Gradient(loss, nodes...)...)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		args := []any{
-			tensors.FromFlatDataAndDimensions(b.Inputs, b.Size, b.MaxLen, b.Dims+1),
-			tensors.FromFlatDataAndDimensions(b.Targets, b.Size, b.MaxLen),
-			tensors.FromFlatDataAndDimensions(validMask(&b), b.Size, b.MaxLen),
-			m.pe,
-		}
-		for _, mk := range masks {
-			args = append(args, mk)
-		}
-		outs, err := exec.Call(args...)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var res [][]float32
-		for _, o := range outs {
+		for _, o := range lossAndGradients(t, m, &b, masks, train) {
 			res = append(res, tensors.MustCopyFlatData[float32](o))
 		}
 		return res

@@ -134,15 +134,18 @@ func TestGoldenLogits(t *testing.T) {
 // TestGoldenGradients checks the loss and the gradient of every parameter,
 // which tests the backward pass beyond what one (nearly sign-only) Adam step
 // shows.
-func TestGoldenGradients(t *testing.T) {
-	g := loadGolden(t)
-	m, err := FromParams(g.config(), g.params())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := g.batch()
-	exec, err := gmodel.NewExec(m.backend, m.store, func(scope *gmodel.Scope, in []*Node) []*Node {
-		logits := m.logitsGraph(in[0], in[3], nil, true)
+// lossAndGradients returns the loss of batch b and its gradient for every
+// parameter, in state_dict order, with the dropout masks given (none: no
+// dropout) and the training graph's attention if train is set.
+func lossAndGradients(t *testing.T, m *Model, b *tasks.Batch, masks []*tensors.Tensor, train bool) []*tensors.Tensor {
+	t.Helper()
+	exec, err := gmodel.NewExec(m.backend, m.store, func(_ *gmodel.Scope, in []*Node) []*Node {
+		var drop *dropper
+		if len(in) > 4 {
+			drop = &dropper{masks: in[4:], rate: m.cfg.Dropout}
+		}
+		logits := m.logitsGraph(in[0], in[3], drop, train)
+		drop.done()
 		loss := maskedBCE(logits, in[1], in[2])
 		var nodes []*Node
 		for _, name := range m.names {
@@ -153,15 +156,21 @@ func TestGoldenGradients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	outs, err := exec.Call(
-		tensors.FromFlatDataAndDimensions(b.Inputs, b.Size, b.MaxLen, b.Dims+1),
-		tensors.FromFlatDataAndDimensions(b.Targets, b.Size, b.MaxLen),
-		tensors.FromFlatDataAndDimensions(validMask(&b), b.Size, b.MaxLen),
-		m.pe,
-	)
+	outs, err := exec.Call(m.trainArgs(b, masks)...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return outs
+}
+
+func TestGoldenGradients(t *testing.T) {
+	g := loadGolden(t)
+	m, err := FromParams(g.config(), g.params())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := g.batch()
+	outs := lossAndGradients(t, m, &b, nil, true)
 	if loss := tensors.ToScalar[float32](outs[0]); math.Abs(float64(loss)-g.Loss) > 1e-5 {
 		t.Errorf("loss %.7f, PyTorch %.7f", loss, g.Loss)
 	}

@@ -239,21 +239,14 @@ func (m *Model) TrainStep(b tasks.Batch) (float32, error) {
 		}
 		m.trainer = exec
 	}
-	args := []any{
-		tensors.FromFlatDataAndDimensions(b.Inputs, b.Size, b.MaxLen, b.Dims+1),
-		tensors.FromFlatDataAndDimensions(b.Targets, b.Size, b.MaxLen),
-		tensors.FromFlatDataAndDimensions(validMask(&b), b.Size, b.MaxLen),
-		m.pe,
-	}
+	var masks []*tensors.Tensor
 	if !m.noDrop && m.cfg.Dropout > 0 {
-		masks, err := m.nextDropoutMasks(b.Size, b.MaxLen)
-		if err != nil {
+		var err error
+		if masks, err = m.nextDropoutMasks(b.Size, b.MaxLen); err != nil {
 			return 0, err
 		}
-		for _, t := range masks {
-			args = append(args, t)
-		}
 	}
+	args := m.trainArgs(&b, masks)
 	out, err := m.trainer.Call1(args...)
 	if err != nil {
 		return 0, fmt.Errorf("metalearner: train step: %w", err)
@@ -267,6 +260,21 @@ func (m *Model) TrainStep(b tasks.Batch) (float32, error) {
 	}
 	defer out.FinalizeAll()
 	return tensors.ToScalar[float32](out), nil
+}
+
+// trainArgs returns the inputs of the training graph for batch b: the
+// inputs, targets, valid-trial mask, positional table and dropout masks.
+func (m *Model) trainArgs(b *tasks.Batch, masks []*tensors.Tensor) []any {
+	args := []any{
+		tensors.FromFlatDataAndDimensions(b.Inputs, b.Size, b.MaxLen, b.Dims+1),
+		tensors.FromFlatDataAndDimensions(b.Targets, b.Size, b.MaxLen),
+		tensors.FromFlatDataAndDimensions(validMask(b), b.Size, b.MaxLen),
+		m.pe,
+	}
+	for _, t := range masks {
+		args = append(args, t)
+	}
+	return args
 }
 
 // validMask returns 1 for the real trials of a batch and 0 for padding,
