@@ -166,3 +166,43 @@ func PositionalEncoding(maxSteps, dModel int) []float32 {
 	}
 	return pe
 }
+
+// WidenParams returns the weights of a network of shape to that starts from
+// ps, the weights of a network of shape from on fewer features: a curriculum
+// over the number of features. Every tensor is copied but the embedding's
+// weight, whose columns for from's features and for the previous label keep
+// their values while the columns of the new features take the values that
+// fresh holds (typically InitParams(to, …)). The two shapes may differ in
+// Dims (to.Dims ≥ from.Dims) and MaxSteps only.
+func WidenParams(ps []Param, from, to Config, fresh []Param) ([]Param, error) {
+	f, t := from, to
+	f.Dims, t.Dims, f.MaxSteps, t.MaxSteps = 0, 0, 0, 0
+	if f != t || to.Dims < from.Dims {
+		return nil, fmt.Errorf("metalearner: cannot widen a network %+v to %+v: only more features and another max_steps are allowed", from, to)
+	}
+	ps, err := from.checkParams(ps)
+	if err != nil {
+		return nil, err
+	}
+	fresh, err = to.checkParams(fresh)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Param, len(ps))
+	for i, p := range ps {
+		out[i] = Param{Name: p.Name, Shape: slices.Clone(p.Shape), Data: slices.Clone(p.Data)}
+		if p.Name != "embedding.weight" {
+			continue
+		}
+		// Rows are the embedding's outputs, columns its inputs [x_1…x_D, y_{t−1}].
+		w := fresh[i]
+		in, inFrom := to.Dims+1, from.Dims+1
+		out[i].Shape = slices.Clone(w.Shape)
+		out[i].Data = slices.Clone(w.Data)
+		for r := range to.DModel {
+			copy(out[i].Data[r*in:r*in+from.Dims], p.Data[r*inFrom:r*inFrom+from.Dims])
+			out[i].Data[r*in+to.Dims] = p.Data[r*inFrom+from.Dims]
+		}
+	}
+	return out, nil
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -283,12 +284,21 @@ func initialModel(r Recipe) (*metalearner.Model, error) {
 	}
 	fc, want := from.Config(), r.Model
 	fc.MaxSteps, want.MaxSteps = 0, 0
-	if fc != want {
-		return nil, fmt.Errorf("training: %s: the network there (%+v) differs from this recipe's (%+v) in more than max_steps", r.Init, from.Config(), r.Model)
+	fc.Dims, want.Dims = 0, 0
+	if fc != want || from.Config().Dims > r.Model.Dims {
+		return nil, fmt.Errorf("training: %s: the network there (%+v) differs from this recipe's (%+v) in more than max_steps and (fewer) features", r.Init, from.Config(), r.Model)
 	}
 	ps, err := from.Params()
 	if err != nil {
 		return nil, err
+	}
+	if d := from.Config().Dims; d < r.Model.Dims {
+		// A curriculum over features: the new features' embedding weights
+		// are the fresh ones this recipe's seed draws.
+		fresh := metalearner.InitParams(r.Model, rand.New(rand.NewPCG(r.Seed, 0x5eed)))
+		if ps, err = metalearner.WidenParams(ps, from.Config(), r.Model, fresh); err != nil {
+			return nil, fmt.Errorf("training: %s: %w", r.Init, err)
+		}
 	}
 	return metalearner.FromParams(r.Model, ps)
 }

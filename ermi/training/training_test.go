@@ -199,11 +199,30 @@ func TestRunFromInit(t *testing.T) {
 	if _, err := Run(context.Background(), ft, Options{Dir: t.TempDir(), Steps: 1}); err != nil {
 		t.Fatal(err)
 	}
-	// A network of another shape is refused, naming the run.
+	// A network on more features starts from the same weights but the
+	// embedding's new column, and trains.
+	more := r
+	more.Init, more.Model.Dims = base, r.Model.Dims+1
+	m, err = initialModel(more)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ = m.Params()
+	if len(got) != len(want) || !reflect.DeepEqual(got[2:], want[2:]) || m.Config().Dims != r.Model.Dims+1 {
+		t.Error("the wider run did not start from the trained weights")
+	}
+	if _, err := Run(context.Background(), more, Options{Dir: t.TempDir(), Steps: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// A network of another shape, or on fewer features, is refused, naming the run.
 	wide := r
 	wide.Init, wide.Model.FF = base, 64
-	if _, err := initialModel(wide); err == nil || !strings.Contains(err.Error(), base) {
-		t.Errorf("error %v", err)
+	fewer := r
+	fewer.Init, fewer.Model.Dims = base, r.Model.Dims-1
+	for _, bad := range []Recipe{wide, fewer} {
+		if _, err := initialModel(bad); err == nil || !strings.Contains(err.Error(), base) {
+			t.Errorf("error %v", err)
+		}
 	}
 }
 

@@ -33,7 +33,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	normFirst := fs.Bool("norm-first", false, "pre-LayerNorm decoder layers instead of the paper's post-LN")
 	resample := fs.Bool("resample", false, "resample each LLM task with replacement to max_steps trials (the paper's --sample-to-match-max-steps, which its 4-D and 6-D ERMI runs use)")
 	seed := fs.Uint64("seed", 1, "seed of the initial weights, task pools and batches")
-	initDir := fs.String("init", "", "start from the trained weights of this run directory (fine-tuning; same network but for max_steps)")
+	initDir := fs.String("init", "", "start from the trained weights of this run directory (fine-tuning; same network but for max_steps, or on fewer features: the new features' embedding weights are fresh)")
 	logEvery := fs.Int("log-every", 10, "print and log every N steps")
 	evalEvery := fs.Int("eval-every", 100, "validate every N steps")
 	saveEvery := fs.Int("save-every", 100, "checkpoint every N steps")
@@ -77,7 +77,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		r.Batch.SampleToMaxSteps = true
 	}
 	if *initDir != "" {
-		change("initialised from the trained weights of %s (a curriculum), not from fresh weights", *initDir)
+		if from, _, err := training.LoadRun(*initDir); err == nil && from.Model.Dims < r.Model.Dims {
+			change("initialised from the trained weights of %s, a network on %d features (a curriculum over features: the embedding weights of features %d and up are fresh), not from fresh weights", *initDir, from.Model.Dims, from.Model.Dims+1)
+		} else {
+			change("initialised from the trained weights of %s (a curriculum), not from fresh weights", *initDir)
+		}
 		r.Init = *initDir
 	}
 	if *seed != r.Seed {
