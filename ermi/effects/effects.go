@@ -15,7 +15,7 @@
 //
 // Use:
 //
-//	_, net, _ := training.LoadRun("datasets/models/ermi-3d-preln")
+//	_, net, _ := training.LoadRun("datasets/models/ermi-3d")
 //	human, _ := effects.LoadNosofsky1994("datasets/human/ermi-human/nosofsky1994.json")
 //	res, err := effects.Shepard(net, human, effects.ShepardOptions{Seed: 1})
 //	fmt.Println(res.Beta, res.Distance, res.Pass)

@@ -43,11 +43,17 @@ func PaperModels(study string) []string {
 }
 
 // DefaultCheckpoint returns the shipped run directory of a meta-learner for
-// stimuli of dims features, relative to the repository root: the pre-LN
-// variant (datasets/models/ermi-3d-preln, …), the one that trains past the
-// loss plateau on this project's compute (see docs/design.md).
-func DefaultCheckpoint(model string, dims int) string {
-	return filepath.Join("datasets", "models", fmt.Sprintf("%s-%dd-preln", strings.ToLower(model), dims))
+// stimuli of dims features under the repository root: the paper's post-LN
+// network (datasets/models/ermi-3d, …) where one is shipped, otherwise its
+// pre-LN variant (datasets/models/ermi-4d-preln, …), the one that trained
+// past the loss plateau first on this project's compute (see docs/design.md).
+func DefaultCheckpoint(root, model string, dims int) string {
+	name := fmt.Sprintf("%s-%dd", strings.ToLower(model), dims)
+	paper := filepath.Join(root, "datasets", "models", name)
+	if _, err := os.Stat(filepath.Join(paper, training.WeightsFile)); err == nil {
+		return paper
+	}
+	return filepath.Join(root, "datasets", "models", name+"-preln")
 }
 
 // Job is a model comparison on one study.

@@ -166,3 +166,24 @@ func TestBetaOnBound(t *testing.T) {
 		t.Errorf("β = %v, want the bound 1", *r.Beta)
 	}
 }
+
+func TestDefaultCheckpoint(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"ermi-3d", "mi-4d", "mi-4d-preln"} {
+		os.MkdirAll(filepath.Join(root, "datasets", "models", d), 0o755)
+	}
+	os.WriteFile(filepath.Join(root, "datasets", "models", "ermi-3d", "weights.ckpt"), []byte("x"), 0o644)
+	for _, c := range []struct {
+		model string
+		dims  int
+		want  string
+	}{
+		{"ERMI", 3, "ermi-3d"},     // the paper's network is shipped
+		{"MI", 4, "mi-4d-preln"},   // a folder without weights is not a checkpoint
+		{"PFN", 6, "pfn-6d-preln"}, // neither shipped: the pre-LN name, which fit reports as not run
+	} {
+		if got := DefaultCheckpoint(root, c.model, c.dims); got != filepath.Join(root, "datasets", "models", c.want) {
+			t.Errorf("DefaultCheckpoint(%s, %d) = %s, want …/%s", c.model, c.dims, got, c.want)
+		}
+	}
+}

@@ -25,7 +25,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	root := fs.String("root", ".", "repository root, where the shipped data and checkpoints are")
 	models := fs.String("models", "", "comma-separated models (default: the paper's list for the study)")
 	var ckpts listFlag
-	fs.Var(&ckpts, "checkpoint", "MODEL=DIR: the run directory of a meta-learner (repeatable; default datasets/models/<model>-<D>d-preln)")
+	fs.Var(&ckpts, "checkpoint", "MODEL=DIR: the run directory of a meta-learner (repeatable; default datasets/models/<model>-<D>d, the paper's post-LN network, where shipped, else <model>-<D>d-preln)")
 	draws := fs.Int("draws", 8, "recorded random flips the meta-learners' NLL is averaged over")
 	starts := fs.Int("starts", 5, "random starts of each classic model's optimiser")
 	seed := fs.Uint64("seed", 1, "seed of the starts and the flips")
@@ -59,7 +59,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	cp := map[string]string{}
 	for _, n := range names {
 		if fit.IsMetaLearner(n) {
-			cp[n] = filepath.Join(*root, fit.DefaultCheckpoint(n, st.Dims))
+			cp[n] = fit.DefaultCheckpoint(*root, n, st.Dims)
 		}
 	}
 	for _, c := range ckpts {

@@ -43,7 +43,7 @@ func runOpenML(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "seed of the sets and of the meta-learners' first feedback bits")
 	root := fs.String("root", ".", "repository root, where the shipped data and checkpoints are")
 	var ckpts listFlag
-	fs.Var(&ckpts, "checkpoint", "MODEL=DIR: the run directory of a meta-learner (repeatable; default datasets/models/<model>-4d-preln)")
+	fs.Var(&ckpts, "checkpoint", "MODEL=DIR: the run directory of a meta-learner (repeatable; default datasets/models/<model>-4d, else <model>-4d-preln)")
 	userCSV := fs.String("csv", "", "a CSV file of your own (header line, numeric features, a two-class target column)")
 	target := fs.String("target", "", "the target column of -csv")
 	out := fs.String("out", "", "output directory (required)")
@@ -63,7 +63,7 @@ func runOpenML(args []string, stdout, stderr io.Writer) error {
 	}
 	cp := map[string]string{}
 	for _, n := range openmlMetaLearners {
-		cp[n] = filepath.Join(*root, fit.DefaultCheckpoint(n, benchmark.Features))
+		cp[n] = fit.DefaultCheckpoint(*root, n, benchmark.Features)
 	}
 	for _, c := range ckpts {
 		m, dir, ok := strings.Cut(c, "=")
