@@ -76,7 +76,7 @@ func (d *dropper) zero(x *Node) *Node {
 	if d == nil {
 		return x
 	}
-	return Where(d.take(x), x, ZerosLike(x))
+	return Where(d.take(x), x, ScalarZero(x.Graph(), x.DType()))
 }
 
 // rescale multiplies x by 1/(1 − rate).

@@ -376,18 +376,28 @@ func layerNorm(x, gain, bias *Node) *Node {
 // query, k and v from kv, each head scaled once by 1/√d_head, softmax over
 // visible keys, dropout on the attention weights, then the out-projection.
 //
-// With train set, the gradients of the keys and values are built by hand.
-// GoMLX's rule for the right operand of a matrix product contracts the
-// incoming gradient over its leading axis, which the pure-Go backend's
-// matrix kernels cannot read in place: it transposed the B·H·T·T gradient
-// of the scores and the attention weights, two generic transposes per
-// attention that took a quarter of a training step. Here dK = (Qᵀ·dS)ᵀ and
-// dV = (dCᵀ·P)ᵀ read the T×T matrices as they lie and transpose only
-// [T, d_head] ones. The custom gradients hang on identity nodes; the
-// incoming gradients dS and dC are captured on the way back (the reverse
-// pass visits nodes in reverse creation order, so they are set before the
-// key and value nodes, created earlier, ask for them), and a zero-valued
-// link from K and V into Q puts those nodes on the gradient's path.
+// With train set, the gradients of the scores, keys and values are built by
+// hand, for speed and memory:
+//   - GoMLX's rule for the right operand of a matrix product contracts the
+//     incoming gradient over its leading axis, which the pure-Go backend's
+//     matrix kernels cannot read in place: it transposed the B·H·T·T
+//     gradient of the scores and the attention weights, two generic
+//     transposes per attention that took a quarter of a training step. Here
+//     dK = (Qᵀ·dS)ᵀ and dV = (dCᵀ·W)ᵀ read the T×T matrices as they lie and
+//     transpose only [T, d_head] ones.
+//   - The softmax's gradient, dS = P ⊙ (dP − Σ_k dP ⊙ P) with
+//     dP = mask ⊙ (dC·Vᵀ), needs only the attention weights P: GoMLX's
+//     rule differentiates the decomposed softmax, which keeps its
+//     exponentials as well, and the dropped weights W = mask ⊙ P are kept
+//     for dV. Here only P stays alive for the backward pass (one B·H·T·T
+//     tensor per attention instead of three) and W is recomputed from it
+//     when the context's gradient dC arrives.
+//
+// The custom gradients hang on identity nodes; dC is captured on the way
+// back (the reverse pass visits nodes in reverse creation order, so it is
+// set before the nodes created earlier ask for it), and zero-valued links
+// from the scores into the context and from K and V into Q put those nodes
+// on the gradient's path.
 func (m *Model) attention(query, kv, causal, inW, inB, outW, outB *Node, drop *dropper, train bool) *Node {
 	c := m.cfg
 	d, H := c.DModel, c.Heads
@@ -405,33 +415,57 @@ func (m *Model) attention(query, kv, causal, inW, inB, outW, outB *Node, drop *d
 	k := part(1, kv)
 	val := part(2, kv)
 	batch := []int{0, 1}
+	g := query.Graph()
+	// masked applies the causal mask [1, 1, T, Tk] to scores [B, H, T, Tk].
+	// Broadcast explicitly: the backend's Where with implicit broadcasting
+	// made the forward pass a fifth slower.
+	masked := func(scores *Node) *Node {
+		dims := scores.Shape().Dimensions
+		return Where(BroadcastToDims(causal, dims...), scores, BroadcastToDims(Infinity(g, scores.DType(), -1), dims...))
+	}
 
-	var dS, dC, weights *Node // captured in the reverse pass; weights: the (dropped) attention weights
-	if train {
-		k = IdentityWithCustomGradient(k, func(_, _ *Node) *Node {
-			dkT := DotGeneral(TransposeAllAxes(q, 0, 1, 3, 2), []int{3}, batch, dS, []int{2}, batch) // [B, H, d_head, Tk]
-			return TransposeAllAxes(dkT, 0, 1, 3, 2)
-		})
-		val = IdentityWithCustomGradient(val, func(_, _ *Node) *Node {
-			dvT := DotGeneral(TransposeAllAxes(dC, 0, 1, 3, 2), []int{3}, batch, weights, []int{2}, batch)
-			return TransposeAllAxes(dvT, 0, 1, 3, 2)
-		})
-		link := MulScalar(Add(ReduceAllSum(k), ReduceAllSum(val)), 0)
-		q = Add(q, link)
-		k, val = StopGradient(k), StopGradient(val)
+	if !train {
+		weights := Softmax(masked(DotGeneral(q, []int{3}, batch, k, []int{3}, batch)), -1)
+		ctx := drop.rescale(DotGeneral(drop.zero(weights), []int{3}, batch, val, []int{2}, batch))
+		return linear(Reshape(TransposeAllAxes(ctx, 0, 2, 1, 3), bsz, T, d), outW, outB)
 	}
+
+	var dS, dC, probs, dropMask *Node // dS, dC captured in the reverse pass
+	keep := func(x *Node) *Node {     // the attention-weight dropout (no rescaling)
+		if dropMask == nil {
+			return x
+		}
+		return Where(dropMask, x, ScalarZero(g, x.DType()))
+	}
+	k = IdentityWithCustomGradient(k, func(_, _ *Node) *Node {
+		dkT := DotGeneral(TransposeAllAxes(q, 0, 1, 3, 2), []int{3}, batch, dS, []int{2}, batch) // [B, H, d_head, Tk]
+		return TransposeAllAxes(dkT, 0, 1, 3, 2)
+	})
+	val = IdentityWithCustomGradient(val, func(_, _ *Node) *Node {
+		w := probs // the dropped weights, recomputed once dC has arrived
+		if dropMask != nil {
+			w = Where(SchedulingBarrier(dropMask, dC), probs, ScalarZero(g, probs.DType()))
+		}
+		dvT := DotGeneral(TransposeAllAxes(dC, 0, 1, 3, 2), []int{3}, batch, w, []int{2}, batch)
+		return TransposeAllAxes(dvT, 0, 1, 3, 2)
+	})
+	q = Add(q, MulScalar(Add(ReduceAllSum(k), ReduceAllSum(val)), 0))
+	k, val = StopGradient(k), StopGradient(val)
+
 	scores := DotGeneral(q, []int{3}, batch, k, []int{3}, batch) // [B, H, T, Tk]
-	if train {
-		scores = IdentityWithCustomGradient(scores, func(_, v *Node) *Node { dS = v; return v })
+	scores = IdentityWithCustomGradient(scores, func(_, _ *Node) *Node {
+		dP := keep(DotGeneral(dC, []int{3}, batch, val, []int{3}, batch))
+		dS = Mul(probs, Sub(dP, ReduceAndKeep(Mul(dP, probs), ReduceSum, -1)))
+		return dS
+	})
+	probs = StopGradient(Softmax(masked(scores), -1))
+	if drop != nil {
+		dropMask = drop.take(probs)
 	}
-	Tk := kv.Shape().Dimensions[1]
-	mask := BroadcastToDims(causal, bsz, H, T, Tk)
-	scores = Where(mask, scores, BroadcastToDims(Infinity(scores.Graph(), scores.DType(), -1), bsz, H, T, Tk))
-	weights = drop.zero(Softmax(scores, -1))
-	ctx := DotGeneral(weights, []int{3}, batch, val, []int{2}, batch) // [B, H, T, d_head]
-	if train {
-		ctx = IdentityWithCustomGradient(ctx, func(_, v *Node) *Node { dC = v; return v })
-	}
+	// One score, times zero, links the scores into the context.
+	link := MulScalar(ReduceAllSum(Slice(scores, AxisRange(0, 1), AxisRange(0, 1), AxisRange(0, 1), AxisRange(0, 1))), 0)
+	ctx := Add(DotGeneral(StopGradient(keep(probs)), []int{3}, batch, val, []int{2}, batch), link) // [B, H, T, d_head]
+	ctx = IdentityWithCustomGradient(ctx, func(_, v *Node) *Node { dC = v; return v })
 	ctx = drop.rescale(ctx)
 	return linear(Reshape(TransposeAllAxes(ctx, 0, 2, 1, 3), bsz, T, d), outW, outB)
 }
