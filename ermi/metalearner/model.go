@@ -416,13 +416,9 @@ func (m *Model) attention(query, kv, causal, inW, inB, outW, outB *Node, drop *d
 	val := part(2, kv)
 	batch := []int{0, 1}
 	g := query.Graph()
-	// masked applies the causal mask [1, 1, T, Tk] to scores [B, H, T, Tk].
-	// Broadcast explicitly: the backend's Where with implicit broadcasting
-	// made the forward pass a fifth slower.
-	masked := func(scores *Node) *Node {
-		dims := scores.Shape().Dimensions
-		return Where(BroadcastToDims(causal, dims...), scores, BroadcastToDims(Infinity(g, scores.DType(), -1), dims...))
-	}
+	// masked applies the causal mask [1, 1, T, Tk] to scores [B, H, T, Tk]
+	// (Where broadcasts it and the scalar).
+	masked := func(scores *Node) *Node { return Where(causal, scores, Infinity(g, scores.DType(), -1)) }
 
 	if !train {
 		weights := Softmax(masked(DotGeneral(q, []int{3}, batch, k, []int{3}, batch)), -1)
