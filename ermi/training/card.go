@@ -68,7 +68,17 @@ func WriteCard(dir string, r Recipe, evalDesc string, res []BlockAccuracy, backe
 		}
 		if n := len(log); n > 0 {
 			last := log[n-1]
-			fmt.Fprintf(w, "- trained %d steps in %.1f hours of training time (the paper: 500,000 steps on a GPU)\n", last.Step, last.WallS/3600)
+			// The sessions know where each run stopped, the log only where it
+			// last wrote a line: count from the sessions where they cover the
+			// whole run.
+			steps, seconds := last.Step, last.WallS
+			if sessionsCoverRun(sessions, steps) {
+				steps, seconds = sessions[len(sessions)-1].EndStep, 0
+				for _, s := range sessions {
+					seconds += s.Seconds
+				}
+			}
+			fmt.Fprintf(w, "- trained %d steps in %.1f hours of training time (the paper: 500,000 steps on a GPU)\n", steps, seconds/3600)
 			fmt.Fprintf(w, "- last logged training loss %.4f; validation accuracy (greedy) %s\n", last.Loss, LastValidation(log))
 		}
 		if len(sessions) == 0 {
@@ -106,6 +116,20 @@ func WriteCard(dir string, r Recipe, evalDesc string, res []BlockAccuracy, backe
 		fmt.Fprintf(w, "Files: %s`recipe.json`, `log.csv`, `%s`. Written by `ermi eval -card`.\n", files, SessionsFile)
 		return nil
 	})
+}
+
+// sessionsCoverRun reports whether sessions record every step of a run from
+// step 0 to at least lastLogged, one after the other.
+func sessionsCoverRun(sessions []Session, lastLogged int) bool {
+	if len(sessions) == 0 || sessions[0].StartStep != 0 || sessions[len(sessions)-1].EndStep < lastLogged {
+		return false
+	}
+	for i := 1; i < len(sessions); i++ {
+		if sessions[i].StartStep != sessions[i-1].EndStep {
+			return false
+		}
+	}
+	return true
 }
 
 // LastValidation describes the last validation accuracy in log, "0.890 at

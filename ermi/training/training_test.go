@@ -275,3 +275,45 @@ func TestRunKeepsWeightsWithoutState(t *testing.T) {
 		t.Error("the weights were overwritten")
 	}
 }
+
+// TestWriteCardCountsSessions checks that the card gives the steps a run
+// really trained, from its sessions, when the run stopped between log lines.
+func TestWriteCardCountsSessions(t *testing.T) {
+	dir := t.TempDir()
+	log := []LogEntry{{Step: 10, Loss: 0.6, ValLoss: math.NaN(), ValAcc: math.NaN(), WallS: 50, LR: 3e-4},
+		{Step: 20, Loss: 0.5, ValLoss: 0.4, ValAcc: 0.8, WallS: 100, LR: 3e-4}}
+	if err := writeLog(filepath.Join(dir, LogFile), log); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		sessions []Session
+		want     string
+	}{
+		{"no sessions", nil, "trained 20 steps in 0.0 hours"},
+		{"stopped after the last line", []Session{{StartStep: 0, EndStep: 12, Seconds: 3600}, {StartStep: 12, EndStep: 27, Seconds: 5400}},
+			"trained 27 steps in 2.5 hours"},
+		{"sessions from a later resume only", []Session{{StartStep: 15, EndStep: 27, Seconds: 3600}}, "trained 20 steps in 0.0 hours"},
+		{"a gap between sessions", []Session{{StartStep: 0, EndStep: 12, Seconds: 3600}, {StartStep: 14, EndStep: 27, Seconds: 3600}},
+			"trained 20 steps in 0.0 hours"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			os.Remove(filepath.Join(dir, SessionsFile))
+			if tc.sessions != nil {
+				if err := writeSessions(dir, tc.sessions); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := WriteCard(dir, tiny(LinearPrior), "test tasks", nil, "test backend"); err != nil {
+				t.Fatal(err)
+			}
+			card, err := os.ReadFile(filepath.Join(dir, CardFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(card), tc.want) {
+				t.Errorf("card does not say %q:\n%s", tc.want, card)
+			}
+		})
+	}
+}
