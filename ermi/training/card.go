@@ -68,16 +68,7 @@ func WriteCard(dir string, r Recipe, evalDesc string, res []BlockAccuracy, backe
 		}
 		if n := len(log); n > 0 {
 			last := log[n-1]
-			// The sessions know where each run stopped, the log only where it
-			// last wrote a line: count from the sessions where they cover the
-			// whole run.
-			steps, seconds := last.Step, last.WallS
-			if sessionsCoverRun(sessions, steps) {
-				steps, seconds = sessions[len(sessions)-1].EndStep, 0
-				for _, s := range sessions {
-					seconds += s.Seconds
-				}
-			}
+			steps, seconds := trainedFor(log, sessions)
 			fmt.Fprintf(w, "- trained %d steps in %.1f hours of training time (the paper: 500,000 steps on a GPU)\n", steps, seconds/3600)
 			fmt.Fprintf(w, "- last logged training loss %.4f; validation accuracy (greedy) %s\n", last.Loss, LastValidation(log))
 		}
@@ -116,6 +107,22 @@ func WriteCard(dir string, r Recipe, evalDesc string, res []BlockAccuracy, backe
 		fmt.Fprintf(w, "Files: %s`recipe.json`, `log.csv`, `%s`. Written by `ermi eval -card`.\n", files, SessionsFile)
 		return nil
 	})
+}
+
+// trainedFor returns the steps a run trained and the seconds it took. The
+// sessions know where each run stopped, the log only where it last wrote a
+// line: it counts from the sessions where they cover the whole run.
+func trainedFor(log []LogEntry, sessions []Session) (steps int, seconds float64) {
+	if n := len(log); n > 0 {
+		steps, seconds = log[n-1].Step, log[n-1].WallS
+	}
+	if sessionsCoverRun(sessions, steps) {
+		steps, seconds = sessions[len(sessions)-1].EndStep, 0
+		for _, s := range sessions {
+			seconds += s.Seconds
+		}
+	}
+	return steps, seconds
 }
 
 // sessionsCoverRun reports whether sessions record every step of a run from

@@ -55,16 +55,17 @@ func LoadRun(dir string) (Recipe, *metalearner.Model, error) {
 }
 
 // Describe names a run for reports: its recipe, the decoder variant and
-// the last logged step, as "ermi-3d (pre-LN), 19650 steps".
+// the steps it trained, as "ermi-3d (pre-LN), 19675 steps".
 func Describe(r Recipe, dir string) (string, error) {
 	log, err := ReadLog(dir)
 	if err != nil {
 		return "", err
 	}
-	steps := 0
-	if len(log) > 0 {
-		steps = log[len(log)-1].Step
+	sessions, err := ReadSessions(dir)
+	if err != nil {
+		return "", err
 	}
+	steps, _ := trainedFor(log, sessions)
 	variant := "post-LN"
 	if r.Model.NormFirst {
 		variant = "pre-LN"

@@ -2,6 +2,7 @@ package training
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -289,13 +290,14 @@ func TestWriteCardCountsSessions(t *testing.T) {
 		name     string
 		sessions []Session
 		want     string
+		steps    int
 	}{
-		{"no sessions", nil, "trained 20 steps in 0.0 hours"},
+		{"no sessions", nil, "trained 20 steps in 0.0 hours", 20},
 		{"stopped after the last line", []Session{{StartStep: 0, EndStep: 12, Seconds: 3600}, {StartStep: 12, EndStep: 27, Seconds: 5400}},
-			"trained 27 steps in 2.5 hours"},
-		{"sessions from a later resume only", []Session{{StartStep: 15, EndStep: 27, Seconds: 3600}}, "trained 20 steps in 0.0 hours"},
+			"trained 27 steps in 2.5 hours", 27},
+		{"sessions from a later resume only", []Session{{StartStep: 15, EndStep: 27, Seconds: 3600}}, "trained 20 steps in 0.0 hours", 20},
 		{"a gap between sessions", []Session{{StartStep: 0, EndStep: 12, Seconds: 3600}, {StartStep: 14, EndStep: 27, Seconds: 3600}},
-			"trained 20 steps in 0.0 hours"},
+			"trained 20 steps in 0.0 hours", 20},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			os.Remove(filepath.Join(dir, SessionsFile))
@@ -313,6 +315,10 @@ func TestWriteCardCountsSessions(t *testing.T) {
 			}
 			if !strings.Contains(string(card), tc.want) {
 				t.Errorf("card does not say %q:\n%s", tc.want, card)
+			}
+			desc, err := Describe(tiny(LinearPrior), dir)
+			if want := fmt.Sprintf("mi-3d (post-LN), %d steps", tc.steps); err != nil || desc != want {
+				t.Errorf("Describe = %q, %v; want %q", desc, err, want)
 			}
 		})
 	}
