@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -27,28 +28,59 @@ import (
 // LearningRate is the paper's Adam learning rate.
 const LearningRate = 3e-4
 
+// GoBackendConfig is the configuration of GoMLX's pure-Go backend that
+// Backend uses when GOMLX_BACKEND is unset and XLA is not compiled in: two
+// executors run the graph's independent operations side by side, each
+// operation splitting its work over the remaining workers. The backend's
+// default (eight executors, capped at twice the cores) made a training step
+// 1.4-1.5 times slower on a 2-core machine (docs/design.md, "Backends").
+const GoBackendConfig = "go:num_executors=2"
+
 var (
-	backendOnce sync.Once
-	backend     compute.Backend
-	backendErr  error
+	backendOnce   sync.Once
+	backend       compute.Backend
+	backendConfig string
+	backendErr    error
 )
 
 // Backend returns the compute backend every model uses: the one named by
-// GOMLX_BACKEND, or else GoMLX's default (the pure-Go backend when built with
-// -tags=noxla, as the project builds).
+// GOMLX_BACKEND, or else GoBackendConfig when the binary has no XLA (the
+// project builds with -tags=noxla), or else GoMLX's default.
 func Backend() (compute.Backend, error) {
 	backendOnce.Do(func() {
 		defer func() {
 			if r := recover(); r != nil {
-				backendErr = fmt.Errorf("metalearner: no compute backend: %v", r)
+				backendErr = fmt.Errorf("metalearner: no compute backend %q: %v", backendConfig, r)
 			}
 		}()
-		backend, backendErr = compute.New()
+		config, set := os.LookupEnv(compute.ConfigEnvVar)
+		if !set && !slices.Contains(compute.List(), "xla") {
+			config, set = GoBackendConfig, true
+		}
+		backendConfig = config
+		if set {
+			backend, backendErr = compute.NewWithConfig(config)
+		} else {
+			backend, backendErr = compute.New()
+		}
 		if backendErr != nil {
-			backendErr = fmt.Errorf("metalearner: no compute backend: %w", backendErr)
+			backendErr = fmt.Errorf("metalearner: no compute backend %q: %w", config, backendErr)
 		}
 	})
 	return backend, backendErr
+}
+
+// BackendDescription describes the backend for the records of a run: its
+// description and the configuration it was made from.
+func BackendDescription() string {
+	b, err := Backend()
+	if err != nil {
+		return err.Error()
+	}
+	if backendConfig == "" {
+		return b.Description()
+	}
+	return fmt.Sprintf("%s [%s]", b.Description(), backendConfig)
 }
 
 // Model is a meta-learner network with its weights and optimiser state.

@@ -37,12 +37,8 @@ var sessionsHeader = []string{"start_step", "end_step", "seconds", "started", "h
 // thisSession describes a session starting now at step.
 func thisSession(step int) Session {
 	host, _ := os.Hostname()
-	backend := "unknown"
-	if b, err := metalearner.Backend(); err == nil {
-		backend = b.Description()
-	}
 	return Session{StartStep: step, EndStep: step, Started: time.Now().UTC().Truncate(time.Second), Host: host,
-		Platform: runtime.GOOS + "/" + runtime.GOARCH, Cores: runtime.NumCPU(), Backend: backend}
+		Platform: runtime.GOOS + "/" + runtime.GOARCH, Cores: runtime.NumCPU(), Backend: metalearner.BackendDescription()}
 }
 
 // ReadSessions returns the sessions recorded in dir, none if the run

@@ -45,11 +45,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "%s on %s\n", r.Name, desc)
 	training.FormatBlocks(stdout, res)
 	if *card {
-		backend := "unknown"
-		if b, err := metalearner.Backend(); err == nil {
-			backend = b.Description()
-		}
-		if err := training.WriteCard(*dir, r, desc, res, backend); err != nil {
+		if err := training.WriteCard(*dir, r, desc, res, metalearner.BackendDescription()); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*dir, training.CardFile))

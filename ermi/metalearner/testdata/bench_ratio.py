@@ -73,7 +73,7 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(2)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; Go: {os.environ.get('GOEXPERIMENT', '')!r} experiment, "
-          f"backend {os.environ.get('GOMLX_BACKEND', 'default')}", flush=True)
+          f"backend {os.environ.get('GOMLX_BACKEND', 'metalearner.GoBackendConfig (go:num_executors=2)')}", flush=True)
     go = go_seconds(args.reps)
     print(f"{'benchmark':<28} {'Go s':>8} {'PyTorch s':>10} {'Go/PyTorch':>11}")
     for bench, shapes, kind in (("TrainStep", TRAIN, "train"), ("Forward", FORWARD, "forward")):
