@@ -36,6 +36,7 @@ var benchShapes = []struct {
 }{
 	{"B64_T100_D3", 64, 100, 3},
 	{"B32_T300_D4", 32, 300, 4},
+	{"B16_T650_D6", 16, 650, 6},
 }
 
 func BenchmarkTrainStep(b *testing.B) {

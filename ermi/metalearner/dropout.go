@@ -140,12 +140,14 @@ func (m *Model) freeDropoutMasks() {
 	m.masks = nil
 }
 
-// maskChunk is the number of mask elements drawn from one random stream.
+// maskChunk is about the number of mask elements drawn from one random
+// stream.
 const maskChunk = 1 << 16
 
 // newMasks allocates one boolean tensor per shape, in the backend's buffers
 // where it shares them with the host (the pure-Go backend does), so that
-// the masks are written in place and no copy is made.
+// the masks are written in place and no copy is made. Every element starts
+// false.
 func newMasks(backend compute.Backend, sites [][]int) ([]*tensors.Tensor, error) {
 	out := make([]*tensors.Tensor, len(sites))
 	for s, dims := range sites {
@@ -156,29 +158,50 @@ func newMasks(backend compute.Backend, sites [][]int) ([]*tensors.Tensor, error)
 			}
 			return nil, fmt.Errorf("metalearner: dropout mask %v: %w", dims, err)
 		}
+		t.MustMutableFlatData(func(data any) { clear(data.([]bool)) })
 		out[s] = t
 	}
 	return out, nil
 }
 
-// fillMasks draws every mask: element i of mask s comes from the SplitMix64
-// stream seeded by (seed, stream, s, i/maskChunk), so the masks do not
-// depend on how the work is split between the cores.
+// isCausalSite reports whether a dropout site of these dimensions is the
+// attention weights [B, H, T, T] of a causal attention.
+func isCausalSite(dims []int) bool { return len(dims) == 4 && dims[2] == dims[3] }
+
+// fillMasks draws every mask, row by row along its last axis. The mask of a
+// causal attention's weights [B, H, T, T] is drawn in its lower triangle
+// only (keys up to the query): above the diagonal the weights are exactly 0
+// after the causal mask's softmax, so neither the values nor the gradients
+// depend on the mask there, and it stays as newMasks left it. Each chunk of
+// rows (about maskChunk elements) of mask s comes from the SplitMix64
+// stream seeded by (seed, stream, s, chunk), so the masks do not depend on
+// how the work is split between the cores.
 func fillMasks(masks []*tensors.Tensor, rate float64, seed, stream uint64) {
 	threshold := uint64(math.Round(rate * (1 << 32)))
 	workers := runtime.GOMAXPROCS(0)
 	for s, t := range masks {
+		dims := t.Shape().Dimensions
+		rowLen := dims[len(dims)-1]
+		causal := isCausalSite(dims)
+		rowsPerChunk := max(1, maskChunk/rowLen)
 		t.MustMutableFlatData(func(data any) {
 			flat := data.([]bool)
-			chunks := (len(flat) + maskChunk - 1) / maskChunk
+			rows := len(flat) / rowLen
+			chunks := (rows + rowsPerChunk - 1) / rowsPerChunk
 			var wg sync.WaitGroup
 			for w := range min(workers, chunks) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
 					for c := w; c < chunks; c += workers {
-						fillMask(flat[c*maskChunk:min((c+1)*maskChunk, len(flat))], threshold,
-							splitmix64(seed^splitmix64(stream^uint64(s)<<40^uint64(c))))
+						x := splitmix64(seed ^ splitmix64(stream^uint64(s)<<40^uint64(c)))
+						for r := c * rowsPerChunk; r < min((c+1)*rowsPerChunk, rows); r++ {
+							n := rowLen
+							if causal {
+								n = r%rowLen + 1
+							}
+							x = fillMask(flat[r*rowLen:r*rowLen+n], threshold, x)
+						}
 					}
 				}()
 			}
@@ -188,8 +211,9 @@ func fillMasks(masks []*tensors.Tensor, rate float64, seed, stream uint64) {
 }
 
 // fillMask sets each element of flat to whether a 32-bit draw of the
-// SplitMix64 stream from x is at least threshold.
-func fillMask(flat []bool, threshold, x uint64) {
+// SplitMix64 stream at x is at least threshold, and returns the stream's
+// state after the draws.
+func fillMask(flat []bool, threshold, x uint64) uint64 {
 	for len(flat) >= 2 {
 		x += 0x9e3779b97f4a7c15
 		r := mix64(x)
@@ -198,8 +222,10 @@ func fillMask(flat []bool, threshold, x uint64) {
 		flat = flat[2:]
 	}
 	if len(flat) == 1 {
-		flat[0] = mix64(x+0x9e3779b97f4a7c15)&0xffffffff >= threshold
+		x += 0x9e3779b97f4a7c15
+		flat[0] = mix64(x)&0xffffffff >= threshold
 	}
+	return x
 }
 
 // splitmix64 is one step of the SplitMix64 generator from state x.

@@ -53,14 +53,24 @@ func TestDropoutMasks(t *testing.T) {
 			t.Fatalf("site %d: %d values for shape %v", s, len(a[s]), dims)
 		}
 	}
+	// Drawn elements: all but the upper triangles of the attention sites,
+	// which stay false.
 	kept, total := 0, 0
-	for _, site := range a {
-		for _, k := range site {
+	for s, site := range a {
+		dims := sites[s]
+		T := dims[len(dims)-1]
+		for i, k := range site {
+			if isCausalSite(dims) && i%T > i/T%T {
+				if k {
+					t.Fatalf("site %d: element %d above the diagonal is set", s, i)
+				}
+				continue
+			}
+			total++
 			if k {
 				kept++
 			}
 		}
-		total += len(site)
 	}
 	// Binomial(total, 0.9): 5 standard deviations.
 	if p, sd := float64(kept)/float64(total), math.Sqrt(0.09/float64(total)); math.Abs(p-0.9) > 5*sd {
@@ -143,5 +153,52 @@ func TestAttentionGradientsWithDropout(t *testing.T) {
 	assertClose(t, "loss", hand[0], auto[0], 1e-6)
 	for i, name := range m.names {
 		assertClose(t, "gradient of "+name, hand[i+1], auto[i+1], 1e-5)
+	}
+}
+
+// TestDropoutAboveTheDiagonalIgnored checks that the attention-weight masks
+// matter only in their lower triangle, which is all fillMasks draws: the
+// loss and every gradient are bit for bit the same whatever the masks hold
+// above the diagonal.
+func TestDropoutAboveTheDiagonalIgnored(t *testing.T) {
+	g := loadGolden(t)
+	cfg := g.config()
+	cfg.Dropout = 0.1
+	m, err := FromParams(cfg, g.params())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := g.batch()
+	sites := cfg.dropoutShapes(b.Size, b.MaxLen)
+	masks, err := dropoutMasks(m.backend, sites, cfg.Dropout, 11, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() [][]float32 {
+		var res [][]float32
+		for _, o := range lossAndGradients(t, m, &b, masks, true) {
+			res = append(res, tensors.MustCopyFlatData[float32](o))
+		}
+		return res
+	}
+	before := run()
+	for s, mask := range masks {
+		T := sites[s][len(sites[s])-1]
+		if !isCausalSite(sites[s]) {
+			continue
+		}
+		mask.MustMutableFlatData(func(data any) {
+			for i := range data.([]bool) {
+				if i%T > i/T%T {
+					data.([]bool)[i] = i%3 != 0
+				}
+			}
+		})
+	}
+	after := run()
+	for i := range before {
+		if !slices.Equal(before[i], after[i]) {
+			t.Errorf("output %d changed with the masks above the diagonal", i)
+		}
 	}
 }

@@ -418,12 +418,13 @@ func layerNorm(x, gain, bias *Node) *Node {
 //     dK = (Qᵀ·dS)ᵀ and dV = (dCᵀ·W)ᵀ read the T×T matrices as they lie and
 //     transpose only [T, d_head] ones.
 //   - The softmax's gradient, dS = P ⊙ (dP − Σ_k dP ⊙ P) with
-//     dP = mask ⊙ (dC·Vᵀ), needs only the attention weights P: GoMLX's
-//     rule differentiates the decomposed softmax, which keeps its
-//     exponentials as well, and the dropped weights W = mask ⊙ P are kept
-//     for dV. Here only P stays alive for the backward pass (one B·H·T·T
-//     tensor per attention instead of three) and W is recomputed from it
-//     when the context's gradient dC arrives.
+//     dP = mask ⊙ G and G = dC·Vᵀ, is built as dS = W⊙G − P ⊙ Σ_k W⊙G from
+//     the attention weights P and the dropped weights W = mask ⊙ P, which
+//     dV needs too: GoMLX's rule differentiates the decomposed softmax,
+//     which keeps its exponentials as well, and keeps W for dV. Here only P
+//     stays alive for the backward pass (one B·H·T·T tensor per attention
+//     instead of three), and W is recomputed from it, once, when the
+//     context's gradient dC arrives.
 //
 // The custom gradients hang on identity nodes; dC is captured on the way
 // back (the reverse pass visits nodes in reverse creation order, so it is
@@ -458,23 +459,31 @@ func (m *Model) attention(query, kv, causal, inW, inB, outW, outB *Node, drop *d
 		return linear(Reshape(TransposeAllAxes(ctx, 0, 2, 1, 3), bsz, T, d), outW, outB)
 	}
 
-	var dS, dC, probs, dropMask *Node // dS, dC captured in the reverse pass
-	keep := func(x *Node) *Node {     // the attention-weight dropout (no rescaling)
+	var dS, dC, probs, dropMask, dropped *Node // dS, dC, dropped made in the reverse pass
+	keep := func(x *Node) *Node {              // the attention-weight dropout (no rescaling)
 		if dropMask == nil {
 			return x
 		}
 		return Where(dropMask, x, ScalarZero(g, x.DType()))
+	}
+	// droppedWeights returns W = mask ⊙ P for the backward pass, recomputed
+	// once dC has arrived (the barrier keeps the backend from computing it
+	// early and holding it through the forward pass).
+	droppedWeights := func() *Node {
+		if dropped == nil {
+			dropped = probs
+			if dropMask != nil {
+				dropped = Where(SchedulingBarrier(dropMask, dC), probs, ScalarZero(g, probs.DType()))
+			}
+		}
+		return dropped
 	}
 	k = IdentityWithCustomGradient(k, func(_, _ *Node) *Node {
 		dkT := DotGeneral(TransposeAllAxes(q, 0, 1, 3, 2), []int{3}, batch, dS, []int{2}, batch) // [B, H, d_head, Tk]
 		return TransposeAllAxes(dkT, 0, 1, 3, 2)
 	})
 	val = IdentityWithCustomGradient(val, func(_, _ *Node) *Node {
-		w := probs // the dropped weights, recomputed once dC has arrived
-		if dropMask != nil {
-			w = Where(SchedulingBarrier(dropMask, dC), probs, ScalarZero(g, probs.DType()))
-		}
-		dvT := DotGeneral(TransposeAllAxes(dC, 0, 1, 3, 2), []int{3}, batch, w, []int{2}, batch)
+		dvT := DotGeneral(TransposeAllAxes(dC, 0, 1, 3, 2), []int{3}, batch, droppedWeights(), []int{2}, batch)
 		return TransposeAllAxes(dvT, 0, 1, 3, 2)
 	})
 	q = Add(q, MulScalar(Add(ReduceAllSum(k), ReduceAllSum(val)), 0))
@@ -482,8 +491,10 @@ func (m *Model) attention(query, kv, causal, inW, inB, outW, outB *Node, drop *d
 
 	scores := DotGeneral(q, []int{3}, batch, k, []int{3}, batch) // [B, H, T, Tk]
 	scores = IdentityWithCustomGradient(scores, func(_, _ *Node) *Node {
-		dP := keep(DotGeneral(dC, []int{3}, batch, val, []int{3}, batch))
-		dS = Mul(probs, Sub(dP, ReduceAndKeep(Mul(dP, probs), ReduceSum, -1)))
+		// dP = mask ⊙ G with G = dC·Vᵀ, so P ⊙ dP = W ⊙ G: the mask enters
+		// through W, which dV needs as well.
+		wg := Mul(droppedWeights(), DotGeneral(dC, []int{3}, batch, val, []int{3}, batch))
+		dS = Sub(wg, Mul(probs, ReduceAndKeep(wg, ReduceSum, -1)))
 		return dS
 	})
 	probs = StopGradient(Softmax(masked(scores), -1))
