@@ -22,18 +22,24 @@ import (
 // dropout site, in the order dropoutShapes lists them; each keeps an element
 // with probability 1 − rate, as torch.nn.Dropout.
 
-// dropoutShapes lists the shape of every dropout site of one training step
+// dropoutShapes lists the shape of every dropout mask of one training step
 // on batches of bsz sequences of T trials, in the order logitsGraph applies
-// them: the embedding, then for each layer the self-attention weights, the
-// self-attention output, the cross-attention weights, the cross-attention
-// output, the feed-forward hidden layer and the feed-forward output.
+// them: the embedding, then for each layer the self-attention weights (one
+// mask per block of queries, [bsz, H, queries, keys up to the block's
+// last]: blockBounds), the self-attention output, the cross-attention
+// weights (likewise), the cross-attention output, the feed-forward hidden
+// layer and the feed-forward output.
 func (c Config) dropoutShapes(bsz, T int) [][]int {
+	var weights [][]int
+	for _, se := range blockBounds(T) {
+		weights = append(weights, []int{bsz, c.Heads, se[1] - se[0], se[1]})
+	}
 	res := [][]int{{bsz, T, c.DModel}}
 	for range c.Layers {
-		res = append(res,
-			[]int{bsz, c.Heads, T, T}, []int{bsz, T, c.DModel},
-			[]int{bsz, c.Heads, T, T}, []int{bsz, T, c.DModel},
-			[]int{bsz, T, c.FF}, []int{bsz, T, c.DModel})
+		res = append(res, weights...)
+		res = append(res, []int{bsz, T, c.DModel})
+		res = append(res, weights...)
+		res = append(res, []int{bsz, T, c.DModel}, []int{bsz, T, c.FF}, []int{bsz, T, c.DModel})
 	}
 	return res
 }
@@ -164,25 +170,33 @@ func newMasks(backend compute.Backend, sites [][]int) ([]*tensors.Tensor, error)
 	return out, nil
 }
 
-// isCausalSite reports whether a dropout site of these dimensions is the
-// attention weights [B, H, T, T] of a causal attention.
-func isCausalSite(dims []int) bool { return len(dims) == 4 && dims[2] == dims[3] }
+// visibleKeys returns, for a dropout mask of these dimensions, the number
+// of elements of row r (a row along the last axis) that a value or
+// gradient can depend on: for the attention weights of a block of queries,
+// [B, H, n, start+n] (queries start…start+n−1), the keys up to the row's
+// query, start + r mod n + 1; for every other mask the whole row.
+func visibleKeys(dims []int, r int) int {
+	if len(dims) != 4 {
+		return dims[len(dims)-1]
+	}
+	n, keys := dims[2], dims[3]
+	return keys - n + r%n + 1
+}
 
 // fillMasks draws every mask, row by row along its last axis. The mask of a
-// causal attention's weights [B, H, T, T] is drawn in its lower triangle
-// only (keys up to the query): above the diagonal the weights are exactly 0
-// after the causal mask's softmax, so neither the values nor the gradients
-// depend on the mask there, and it stays as newMasks left it. Each chunk of
-// rows (about maskChunk elements) of mask s comes from the SplitMix64
-// stream seeded by (seed, stream, s, chunk), so the masks do not depend on
-// how the work is split between the cores.
+// causal attention's weights is drawn only where a query sees the key
+// (visibleKeys): past it the weights are exactly 0 after the causal mask's
+// softmax, so neither the values nor the gradients depend on the mask
+// there, and it stays as newMasks left it. Each chunk of rows (about
+// maskChunk elements) of mask s comes from the SplitMix64 stream seeded by
+// (seed, stream, s, chunk), so the masks do not depend on how the work is
+// split between the cores.
 func fillMasks(masks []*tensors.Tensor, rate float64, seed, stream uint64) {
 	threshold := uint64(math.Round(rate * (1 << 32)))
 	workers := runtime.GOMAXPROCS(0)
 	for s, t := range masks {
 		dims := t.Shape().Dimensions
 		rowLen := dims[len(dims)-1]
-		causal := isCausalSite(dims)
 		rowsPerChunk := max(1, maskChunk/rowLen)
 		t.MustMutableFlatData(func(data any) {
 			flat := data.([]bool)
@@ -196,11 +210,7 @@ func fillMasks(masks []*tensors.Tensor, rate float64, seed, stream uint64) {
 					for c := w; c < chunks; c += workers {
 						x := splitmix64(seed ^ splitmix64(stream^uint64(s)<<40^uint64(c)))
 						for r := c * rowsPerChunk; r < min((c+1)*rowsPerChunk, rows); r++ {
-							n := rowLen
-							if causal {
-								n = r%rowLen + 1
-							}
-							x = fillMask(flat[r*rowLen:r*rowLen+n], threshold, x)
+							x = fillMask(flat[r*rowLen:r*rowLen+visibleKeys(dims, r)], threshold, x)
 						}
 					}
 				}()

@@ -53,14 +53,14 @@ func TestDropoutMasks(t *testing.T) {
 			t.Fatalf("site %d: %d values for shape %v", s, len(a[s]), dims)
 		}
 	}
-	// Drawn elements: all but the upper triangles of the attention sites,
-	// which stay false.
+	// Drawn elements: all but the keys past each query in the attention
+	// weights' masks, which stay false.
 	kept, total := 0, 0
 	for s, site := range a {
 		dims := sites[s]
-		T := dims[len(dims)-1]
+		row := dims[len(dims)-1]
 		for i, k := range site {
-			if isCausalSite(dims) && i%T > i/T%T {
+			if i%row >= visibleKeys(dims, i/row) {
 				if k {
 					t.Fatalf("site %d: element %d above the diagonal is set", s, i)
 				}
@@ -130,30 +130,32 @@ func TestDropoutMasks(t *testing.T) {
 // gradients of the training graph against GoMLX's automatic ones, with
 // dropout masks in place, on the PyTorch fixture's weights and batch.
 func TestAttentionGradientsWithDropout(t *testing.T) {
-	g := loadGolden(t)
-	cfg := g.config()
-	cfg.Dropout = 0.1
-	m, err := FromParams(cfg, g.params())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := g.batch()
-	masks, err := dropoutMasks(m.backend, cfg.dropoutShapes(b.Size, b.MaxLen), cfg.Dropout, 11, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	grads := func(train bool) [][]float32 {
-		var res [][]float32
-		for _, o := range lossAndGradients(t, m, &b, masks, train) {
-			res = append(res, tensors.MustCopyFlatData[float32](o))
+	forEachBlockSize(t, func(t *testing.T) {
+		g := loadGolden(t)
+		cfg := g.config()
+		cfg.Dropout = 0.1
+		m, err := FromParams(cfg, g.params())
+		if err != nil {
+			t.Fatal(err)
 		}
-		return res
-	}
-	hand, auto := grads(true), grads(false)
-	assertClose(t, "loss", hand[0], auto[0], 1e-6)
-	for i, name := range m.names {
-		assertClose(t, "gradient of "+name, hand[i+1], auto[i+1], 1e-5)
-	}
+		b := g.batch()
+		masks, err := dropoutMasks(m.backend, cfg.dropoutShapes(b.Size, b.MaxLen), cfg.Dropout, 11, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		grads := func(train bool) [][]float32 {
+			var res [][]float32
+			for _, o := range lossAndGradients(t, m, &b, masks, train) {
+				res = append(res, tensors.MustCopyFlatData[float32](o))
+			}
+			return res
+		}
+		hand, auto := grads(true), grads(false)
+		assertClose(t, "loss", hand[0], auto[0], 1e-6)
+		for i, name := range m.names {
+			assertClose(t, "gradient of "+name, hand[i+1], auto[i+1], 1e-5)
+		}
+	})
 }
 
 // TestDropoutAboveTheDiagonalIgnored checks that the attention-weight masks
@@ -161,44 +163,48 @@ func TestAttentionGradientsWithDropout(t *testing.T) {
 // loss and every gradient are bit for bit the same whatever the masks hold
 // above the diagonal.
 func TestDropoutAboveTheDiagonalIgnored(t *testing.T) {
-	g := loadGolden(t)
-	cfg := g.config()
-	cfg.Dropout = 0.1
-	m, err := FromParams(cfg, g.params())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := g.batch()
-	sites := cfg.dropoutShapes(b.Size, b.MaxLen)
-	masks, err := dropoutMasks(m.backend, sites, cfg.Dropout, 11, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := func() [][]float32 {
-		var res [][]float32
-		for _, o := range lossAndGradients(t, m, &b, masks, true) {
-			res = append(res, tensors.MustCopyFlatData[float32](o))
+	forEachBlockSize(t, func(t *testing.T) {
+		g := loadGolden(t)
+		cfg := g.config()
+		cfg.Dropout = 0.1
+		m, err := FromParams(cfg, g.params())
+		if err != nil {
+			t.Fatal(err)
 		}
-		return res
-	}
-	before := run()
-	for s, mask := range masks {
-		T := sites[s][len(sites[s])-1]
-		if !isCausalSite(sites[s]) {
-			continue
+		b := g.batch()
+		sites := cfg.dropoutShapes(b.Size, b.MaxLen)
+		masks, err := dropoutMasks(m.backend, sites, cfg.Dropout, 11, 5)
+		if err != nil {
+			t.Fatal(err)
 		}
-		mask.MustMutableFlatData(func(data any) {
-			for i := range data.([]bool) {
-				if i%T > i/T%T {
-					data.([]bool)[i] = i%3 != 0
-				}
+		run := func() [][]float32 {
+			var res [][]float32
+			for _, o := range lossAndGradients(t, m, &b, masks, true) {
+				res = append(res, tensors.MustCopyFlatData[float32](o))
 			}
-		})
-	}
-	after := run()
-	for i := range before {
-		if !slices.Equal(before[i], after[i]) {
-			t.Errorf("output %d changed with the masks above the diagonal", i)
+			return res
 		}
-	}
+		before := run()
+		changed := 0
+		for s, mask := range masks {
+			row := sites[s][len(sites[s])-1]
+			mask.MustMutableFlatData(func(data any) {
+				for i := range data.([]bool) {
+					if i%row >= visibleKeys(sites[s], i/row) {
+						data.([]bool)[i] = i%3 != 0
+						changed++
+					}
+				}
+			})
+		}
+		if changed == 0 {
+			t.Fatal("no mask element past the visible keys")
+		}
+		after := run()
+		for i := range before {
+			if !slices.Equal(before[i], after[i]) {
+				t.Errorf("output %d changed with the masks above the diagonal", i)
+			}
+		}
+	})
 }

@@ -3,6 +3,7 @@ package metalearner
 import (
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"testing"
@@ -106,29 +107,43 @@ func assertClose(t *testing.T, what string, got, want []float32, tol float64) {
 	}
 }
 
+// forEachBlockSize runs test once with the attention in one block of
+// queries (the fixture's 12 trials) and once each in two and in three
+// blocks (blockBounds).
+func forEachBlockSize(t *testing.T, test func(t *testing.T)) {
+	t.Helper()
+	defer func(size int) { attentionBlockSize = size }(attentionBlockSize)
+	for _, size := range []int{96, 6, 4} {
+		attentionBlockSize = size
+		t.Run(fmt.Sprintf("blocks of %d", size), test)
+	}
+}
+
 func TestGoldenPositionalEncoding(t *testing.T) {
 	g := loadGolden(t)
 	assertClose(t, "positional table", PositionalEncoding(g.MaxSteps, g.DModel), g.values["pe/pe"], 1e-6)
 }
 
 func TestGoldenLogits(t *testing.T) {
-	g := loadGolden(t)
-	m, err := FromParams(g.config(), g.params())
-	if err != nil {
-		t.Fatal(err)
-	}
-	logits, err := m.Logits(g.batch())
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Compare real trials only: padded positions are not defined by the paper.
-	want := g.values["output/logits"]
-	var gotV, wantV []float32
-	for b, n := range g.Lengths {
-		gotV = append(gotV, logits[b*g.Trials:b*g.Trials+n]...)
-		wantV = append(wantV, want[b*g.Trials:b*g.Trials+n]...)
-	}
-	assertClose(t, "logits", gotV, wantV, 2e-5)
+	forEachBlockSize(t, func(t *testing.T) {
+		g := loadGolden(t)
+		m, err := FromParams(g.config(), g.params())
+		if err != nil {
+			t.Fatal(err)
+		}
+		logits, err := m.Logits(g.batch())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Compare real trials only: padded positions are not defined by the paper.
+		want := g.values["output/logits"]
+		var gotV, wantV []float32
+		for b, n := range g.Lengths {
+			gotV = append(gotV, logits[b*g.Trials:b*g.Trials+n]...)
+			wantV = append(wantV, want[b*g.Trials:b*g.Trials+n]...)
+		}
+		assertClose(t, "logits", gotV, wantV, 2e-5)
+	})
 }
 
 // TestGoldenGradients checks the loss and the gradient of every parameter,
@@ -164,59 +179,63 @@ func lossAndGradients(t *testing.T, m *Model, b *tasks.Batch, masks []*tensors.T
 }
 
 func TestGoldenGradients(t *testing.T) {
-	g := loadGolden(t)
-	m, err := FromParams(g.config(), g.params())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := g.batch()
-	outs := lossAndGradients(t, m, &b, nil, true)
-	if loss := tensors.ToScalar[float32](outs[0]); math.Abs(float64(loss)-g.Loss) > 1e-5 {
-		t.Errorf("loss %.7f, PyTorch %.7f", loss, g.Loss)
-	}
-	for i, name := range m.names {
-		got := tensors.MustCopyFlatData[float32](outs[i+1])
-		assertClose(t, "gradient of "+name, got, g.values["grad/"+name], 1e-4)
-	}
+	forEachBlockSize(t, func(t *testing.T) {
+		g := loadGolden(t)
+		m, err := FromParams(g.config(), g.params())
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := g.batch()
+		outs := lossAndGradients(t, m, &b, nil, true)
+		if loss := tensors.ToScalar[float32](outs[0]); math.Abs(float64(loss)-g.Loss) > 1e-5 {
+			t.Errorf("loss %.7f, PyTorch %.7f", loss, g.Loss)
+		}
+		for i, name := range m.names {
+			got := tensors.MustCopyFlatData[float32](outs[i+1])
+			assertClose(t, "gradient of "+name, got, g.values["grad/"+name], 1e-4)
+		}
+	})
 }
 
 func TestGoldenAdamStep(t *testing.T) {
-	g := loadGolden(t)
-	m, err := FromParams(g.config(), g.params())
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.noDrop = true
-	if err := m.SetLearningRate(g.LR); err != nil {
-		t.Fatal(err)
-	}
-	loss, err := m.TrainStep(g.batch())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if math.Abs(float64(loss)-g.Loss) > 1e-5 {
-		t.Errorf("loss %.7f, PyTorch %.7f", loss, g.Loss)
-	}
-	ps, err := m.Params()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range ps {
-		// Entries whose true gradient is zero, such as the attention key
-		// biases (softmax ignores a constant added to every key score),
-		// hold float noise that Adam scales to ±lr·|g|/(|g|+ε): their sign
-		// is noise on both sides, so they are left out.
-		var got, want []float32
-		orig, grad := g.values["param/"+p.Name], g.values["grad/"+p.Name]
-		for i, after := range g.values["after/"+p.Name] {
-			j := i * g.SampleStride
-			if math.Abs(float64(grad[j])) < 1e-7 {
-				continue
-			}
-			got = append(got, p.Data[j]-orig[j])
-			want = append(want, after-orig[j])
+	forEachBlockSize(t, func(t *testing.T) {
+		g := loadGolden(t)
+		m, err := FromParams(g.config(), g.params())
+		if err != nil {
+			t.Fatal(err)
 		}
-		// Compare the updates (≈ lr in size), not the weights.
-		assertClose(t, "Adam update of "+p.Name, got, want, 2e-3)
-	}
+		m.noDrop = true
+		if err := m.SetLearningRate(g.LR); err != nil {
+			t.Fatal(err)
+		}
+		loss, err := m.TrainStep(g.batch())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(float64(loss)-g.Loss) > 1e-5 {
+			t.Errorf("loss %.7f, PyTorch %.7f", loss, g.Loss)
+		}
+		ps, err := m.Params()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			// Entries whose true gradient is zero, such as the attention key
+			// biases (softmax ignores a constant added to every key score),
+			// hold float noise that Adam scales to ±lr·|g|/(|g|+ε): their sign
+			// is noise on both sides, so they are left out.
+			var got, want []float32
+			orig, grad := g.values["param/"+p.Name], g.values["grad/"+p.Name]
+			for i, after := range g.values["after/"+p.Name] {
+				j := i * g.SampleStride
+				if math.Abs(float64(grad[j])) < 1e-7 {
+					continue
+				}
+				got = append(got, p.Data[j]-orig[j])
+				want = append(want, after-orig[j])
+			}
+			// Compare the updates (≈ lr in size), not the weights.
+			assertClose(t, "Adam update of "+p.Name, got, want, 2e-3)
+		}
+	})
 }

@@ -346,17 +346,14 @@ func (m *Model) logitsGraph(x, pe *Node, drop *dropper, train bool) *Node {
 	h = drop.apply(Add(h, ExpandLeftToRank(posT, 3)))
 	mem := h
 
-	// Causal mask [1, 1, T, T]: query i sees keys j ≤ i.
-	rows := Iota(g, shapes.Make(dtypes.Int32, T, T), 0)
-	cols := Iota(g, shapes.Make(dtypes.Int32, T, T), 1)
-	causal := ExpandLeftToRank(GreaterOrEqual(rows, cols), 4)
+	blocks := causalBlocks(g, T)
 
 	out := h
 	for l := range c.Layers {
 		p := fmt.Sprintf("transformer.layers.%d.", l)
 		ln := func(n string, z *Node) *Node { return layerNorm(z, v(p+n+".weight"), v(p+n+".bias")) }
 		attn := func(kind string, q, kv *Node) *Node {
-			return m.attention(q, kv, causal, v(p+kind+".in_proj_weight"), v(p+kind+".in_proj_bias"),
+			return m.attention(q, kv, blocks, v(p+kind+".in_proj_weight"), v(p+kind+".in_proj_bias"),
 				v(p+kind+".out_proj.weight"), v(p+kind+".out_proj.bias"), drop, train)
 		}
 		ff := func(z *Node) *Node {
@@ -404,9 +401,92 @@ func layerNorm(x, gain, bias *Node) *Node {
 	return Add(Mul(normed, ExpandLeftToRank(gain, 3)), ExpandLeftToRank(bias, 3))
 }
 
+// attentionBlockSize is about the number of queries of one block of the
+// blocked causal attention (blockBounds); tests set it smaller.
+var attentionBlockSize = 96
+
+// queryBlock is one block of queries of the blocked causal attention:
+// queries start…end−1 against keys 0…end−1, with causal its mask
+// [1, 1, end−start, end] (query start+i sees keys j ≤ start+i).
+type queryBlock struct {
+	start, end int
+	causal     *Node
+}
+
+// causalBlocks splits T queries into blocks of about attentionBlockSize.
+// Under the causal mask a block of queries sees only the keys up to its last
+// query, so the scores, weights and dropout masks of the blocks cover
+// (n+1)/(2n) of the T×T ones for n blocks, and everything computed from
+// them shrinks with them.
+func causalBlocks(g *Graph, T int) []queryBlock {
+	bounds := blockBounds(T)
+	blocks := make([]queryBlock, len(bounds))
+	for b, se := range bounds {
+		start, end := se[0], se[1]
+		rows := AddScalar(Iota(g, shapes.Make(dtypes.Int32, end-start, end), 0), float64(start))
+		cols := Iota(g, shapes.Make(dtypes.Int32, end-start, end), 1)
+		blocks[b] = queryBlock{start: start, end: end, causal: ExpandLeftToRank(GreaterOrEqual(rows, cols), 4)}
+	}
+	return blocks
+}
+
+// blockBounds returns the first and one-past-last query of every block of
+// the blocked causal attention over T queries: n = round(T /
+// attentionBlockSize) blocks (at least one) of nearly equal size.
+func blockBounds(T int) [][2]int {
+	n := max(1, (T+attentionBlockSize/2)/attentionBlockSize)
+	res := make([][2]int, n)
+	for b := range n {
+		res[b] = [2]int{b * T / n, (b + 1) * T / n}
+	}
+	return res
+}
+
 // attention is PyTorch's nn.MultiheadAttention with a causal mask: q from
 // query, k and v from kv, each head scaled once by 1/√d_head, softmax over
 // visible keys, dropout on the attention weights, then the out-projection.
+// It is computed block by block of queries (causalBlocks), each block
+// against the keys it can see; the contexts are joined before the
+// out-projection.
+func (m *Model) attention(query, kv *Node, blocks []queryBlock, inW, inB, outW, outB *Node, drop *dropper, train bool) *Node {
+	c := m.cfg
+	d, H := c.DModel, c.Heads
+	dh := d / H
+	bsz, T := query.Shape().Dimensions[0], query.Shape().Dimensions[1]
+	// part projects x [B, t, d] with the i-th third of the in-projection to
+	// heads [B, H, t, d_head].
+	part := func(i int, x *Node) *Node {
+		w := Slice(inW, AxisRange(i*d, (i+1)*d), AxisRange())
+		b := Slice(inB, AxisRange(i*d, (i+1)*d))
+		t := x.Shape().Dimensions[1]
+		return TransposeAllAxes(Reshape(linear(x, w, b), bsz, t, H, dh), 0, 2, 1, 3)
+	}
+	q := MulScalar(part(0, query), 1/math.Sqrt(float64(dh)))
+	k := part(1, kv)
+	val := part(2, kv)
+	// upTo returns x [B, H, T, d_head] at positions from…to−1.
+	upTo := func(x *Node, from, to int) *Node {
+		if from == 0 && to == T {
+			return x
+		}
+		return Slice(x, AxisRange(), AxisRange(), AxisRange(from, to), AxisRange())
+	}
+	ctxs := make([]*Node, len(blocks))
+	for i, blk := range blocks {
+		ctxs[i] = attendBlock(upTo(q, blk.start, blk.end), upTo(k, 0, blk.end), upTo(val, 0, blk.end), blk.causal, drop, train)
+	}
+	ctx := ctxs[0]
+	if len(ctxs) > 1 {
+		ctx = Concatenate(ctxs, 2)
+	}
+	ctx = drop.rescale(ctx)
+	return linear(Reshape(TransposeAllAxes(ctx, 0, 2, 1, 3), bsz, T, d), outW, outB)
+}
+
+// attendBlock returns the context [B, H, Tq, d_head] of queries q
+// [B, H, Tq, d_head] (already scaled) over keys k and values val
+// [B, H, Tk, d_head] under the mask causal [1, 1, Tq, Tk], with the
+// attention-weight dropout's mask applied but not its rescaling.
 //
 // With train set, the gradients of the scores, keys and values are built by
 // hand, for speed and memory:
@@ -431,32 +511,16 @@ func layerNorm(x, gain, bias *Node) *Node {
 // set before the nodes created earlier ask for it), and zero-valued links
 // from the scores into the context and from K and V into Q put those nodes
 // on the gradient's path.
-func (m *Model) attention(query, kv, causal, inW, inB, outW, outB *Node, drop *dropper, train bool) *Node {
-	c := m.cfg
-	d, H := c.DModel, c.Heads
-	dh := d / H
-	bsz, T := query.Shape().Dimensions[0], query.Shape().Dimensions[1]
-	// part projects x [B, t, d] with the i-th third of the in-projection to
-	// heads [B, H, t, d_head].
-	part := func(i int, x *Node) *Node {
-		w := Slice(inW, AxisRange(i*d, (i+1)*d), AxisRange())
-		b := Slice(inB, AxisRange(i*d, (i+1)*d))
-		t := x.Shape().Dimensions[1]
-		return TransposeAllAxes(Reshape(linear(x, w, b), bsz, t, H, dh), 0, 2, 1, 3)
-	}
-	q := MulScalar(part(0, query), 1/math.Sqrt(float64(dh)))
-	k := part(1, kv)
-	val := part(2, kv)
+func attendBlock(q, k, val, causal *Node, drop *dropper, train bool) *Node {
 	batch := []int{0, 1}
-	g := query.Graph()
-	// masked applies the causal mask [1, 1, T, Tk] to scores [B, H, T, Tk]
+	g := q.Graph()
+	// masked applies the causal mask [1, 1, Tq, Tk] to scores [B, H, Tq, Tk]
 	// (Where broadcasts it and the scalar).
 	masked := func(scores *Node) *Node { return Where(causal, scores, Infinity(g, scores.DType(), -1)) }
 
 	if !train {
 		weights := Softmax(masked(DotGeneral(q, []int{3}, batch, k, []int{3}, batch)), -1)
-		ctx := drop.rescale(DotGeneral(drop.zero(weights), []int{3}, batch, val, []int{2}, batch))
-		return linear(Reshape(TransposeAllAxes(ctx, 0, 2, 1, 3), bsz, T, d), outW, outB)
+		return DotGeneral(drop.zero(weights), []int{3}, batch, val, []int{2}, batch)
 	}
 
 	var dS, dC, probs, dropMask, dropped *Node // dS, dC, dropped made in the reverse pass
@@ -504,7 +568,5 @@ func (m *Model) attention(query, kv, causal, inW, inB, outW, outB *Node, drop *d
 	// One score, times zero, links the scores into the context.
 	link := MulScalar(ReduceAllSum(Slice(scores, AxisRange(0, 1), AxisRange(0, 1), AxisRange(0, 1), AxisRange(0, 1))), 0)
 	ctx := Add(DotGeneral(StopGradient(keep(probs)), []int{3}, batch, val, []int{2}, batch), link) // [B, H, T, d_head]
-	ctx = IdentityWithCustomGradient(ctx, func(_, v *Node) *Node { dC = v; return v })
-	ctx = drop.rescale(ctx)
-	return linear(Reshape(TransposeAllAxes(ctx, 0, 2, 1, 3), bsz, T, d), outW, outB)
+	return IdentityWithCustomGradient(ctx, func(_, v *Node) *Node { dC = v; return v })
 }
