@@ -27,9 +27,11 @@ func randomBatch(size, trials, dims int, seed uint64) tasks.Batch {
 }
 
 // The shapes of the paper's training steps (3-D: batch 64 of 100 trials;
-// 4-D LLM tasks: batch 32 of 300) and of one OpenML split (70 test points,
-// each a context of 30 rows plus itself). ../../bench/torch_bench.py times the
-// same shapes in PyTorch.
+// 4-D LLM tasks: batch 32 of 300), of this project's 6-D training runs on 2
+// cores (batch 16 of 650 trials) and of one OpenML split (70 test points,
+// each a context of 30 rows plus itself). testdata/bench_ratio.py (make
+// bench) times the paper's two training shapes and the OpenML split in
+// PyTorch as well.
 var benchShapes = []struct {
 	name    string
 	b, t, d int

@@ -59,7 +59,7 @@ def torch_seconds(kind, b, t, d, reps):
 
 
 def go_seconds(reps):
-    cmd = ["go", "test", "-run", "^$", "-bench", "TrainStep|Forward", "-benchtime", f"{reps}x", "./ermi/metalearner/"]
+    cmd = ["go", "test", "-run", "^$", "-bench", "TrainStep/B(64|32)_|Forward", "-benchtime", f"{reps}x", "./ermi/metalearner/"]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     times = {}
     for m in re.finditer(r"Benchmark(\w+)/(\w+)-\d+\s+\d+\s+(\d+) ns/op", out):
