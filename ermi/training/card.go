@@ -1,6 +1,8 @@
 package training
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -28,6 +30,17 @@ func WriteCard(dir string, r Recipe, evalDesc string, res []BlockAccuracy, backe
 	sessions, err := ReadSessions(dir)
 	if err != nil {
 		return err
+	}
+	stages, err := lineageFor(dir, r.Init)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(dir, LineageFile)); errors.Is(err, os.ErrNotExist) && len(stages) > 0 {
+		// A run older than the lineage record: keep what was found, so
+		// that the card can be written again when those runs are gone.
+		if err := writeStages(dir, stages); err != nil {
+			return err
+		}
 	}
 	host, _ := os.Hostname()
 	return atomicfile.Write(filepath.Join(dir, CardFile), func(w io.Writer) error {
@@ -79,6 +92,7 @@ func WriteCard(dir string, r Recipe, evalDesc string, res []BlockAccuracy, backe
 			fmt.Fprintf(w, "- steps %d–%d: %.2f hours on %s (%s, %d cores), backend %s, from %s\n",
 				s.StartStep, s.EndStep, s.Seconds/3600, s.Host, s.Platform, s.Cores, s.Backend, s.Started.Format("2006-01-02 15:04 MST"))
 		}
+		writeCurriculum(w, stages, log, sessions)
 		fmt.Fprintf(w, "\n## Changes from the paper\n\n")
 		if len(r.Changes) == 0 {
 			fmt.Fprintf(w, "None.\n")
@@ -148,4 +162,55 @@ func LastValidation(log []LogEntry) string {
 		}
 	}
 	return "not measured"
+}
+
+// writeCurriculum writes the card's account of the runs behind a run's
+// initial weights, earliest first, and the steps of all of them together.
+func writeCurriculum(w io.Writer, stages []Stage, log []LogEntry, sessions []Session) {
+	if len(stages) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n## Curriculum\n\nThis run started from the weights of `%s`. The runs behind it, earliest first "+
+		"(each from the weights of the one above it):\n\n", stages[len(stages)-1].Dir)
+	fmt.Fprintf(w, "| run | directory | network | tasks | batch, learning rate | steps | hours | validation accuracy |\n|---|---|---|---|---|---|---|---|\n")
+	total, hours, known := 0, 0.0, true
+	for _, s := range stages {
+		if s.Steps < 0 {
+			fmt.Fprintf(w, "| ? | `%s` | not recorded | | | | | |\n", s.Dir)
+			known = false
+			continue
+		}
+		variant := "post-LN"
+		if s.NormFirst {
+			variant = "pre-LN"
+		}
+		tasks := string(s.Source)
+		switch {
+		case s.Trials > 0:
+			tasks += fmt.Sprintf(", %d trials", s.Trials)
+		case s.Resample:
+			tasks += fmt.Sprintf(", resampled to %d trials", s.MaxSteps)
+		}
+		lr := fmt.Sprintf("%d, %g", s.Batch, s.LR)
+		if s.Warmup > 0 {
+			lr += fmt.Sprintf(" (%d-step warm-up)", s.Warmup)
+		}
+		fmt.Fprintf(w, "| %s | `%s` | %s, %d features, max_steps %d | %s | %s | %d | %.2f | %s |\n",
+			s.Name, s.Dir, variant, s.Dims, s.MaxSteps, tasks, lr, s.Steps, s.Seconds/3600, s.Validation)
+		total += s.Steps
+		hours += s.Seconds / 3600
+	}
+	steps, seconds := trainedFor(log, sessions)
+	if known {
+		fmt.Fprintf(w, "\nWith this run's %d steps: %d steps and %.1f hours of training in all.\n", steps, total+steps, hours+seconds/3600)
+	}
+}
+
+// writeStages writes a lineage record into dir.
+func writeStages(dir string, stages []Stage) error {
+	data, err := json.MarshalIndent(stages, "", "  ")
+	if err != nil {
+		return fmt.Errorf("training: %w", err)
+	}
+	return atomicfile.WriteBytes(filepath.Join(dir, LineageFile), append(data, '\n'))
 }

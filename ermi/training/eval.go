@@ -1,11 +1,9 @@
 package training
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 
 	"github.com/ermi-go/ermi/ermi/logreg"
@@ -42,13 +40,9 @@ type BlockAccuracy struct {
 
 // LoadRun returns the recipe and the trained weights in a run directory.
 func LoadRun(dir string) (Recipe, *metalearner.Model, error) {
-	var r Recipe
-	raw, err := os.ReadFile(filepath.Join(dir, RecipeFile))
+	r, err := readRecipe(dir)
 	if err != nil {
-		return r, nil, fmt.Errorf("training: %w", err)
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return r, nil, fmt.Errorf("training: %s: %w", filepath.Join(dir, RecipeFile), err)
+		return r, nil, err
 	}
 	m, _, err := metalearner.Load(filepath.Join(dir, WeightsFile))
 	return r, m, err

@@ -93,6 +93,11 @@ func Run(ctx context.Context, r Recipe, opt Options) ([]LogEntry, error) {
 	if err != nil {
 		return nil, err
 	}
+	if st.Step == 0 {
+		if err := writeLineage(opt.Dir, r); err != nil {
+			return nil, err
+		}
+	}
 	sessions, err := sessionsUpTo(opt.Dir, st.Step)
 	if err != nil {
 		return nil, err

@@ -323,3 +323,66 @@ func TestWriteCardCountsSessions(t *testing.T) {
 		})
 	}
 }
+
+// TestLineage checks that a run started from another run's weights records
+// the runs behind them, that the card lists them with the steps of all,
+// and that the record outlives the earlier runs' directories.
+func TestLineage(t *testing.T) {
+	base := t.TempDir()
+	a, b, c := filepath.Join(base, "a"), filepath.Join(base, "b"), filepath.Join(base, "c")
+	r := tiny(LinearPrior)
+	if _, err := Run(context.Background(), r, Options{Dir: a, Steps: 2}); err != nil {
+		t.Fatal(err)
+	}
+	rb := r
+	rb.Init, rb.Trials = a, 12
+	if _, err := Run(context.Background(), rb, Options{Dir: b, Steps: 3}); err != nil {
+		t.Fatal(err)
+	}
+	rc := r
+	rc.Init = b
+	if _, err := Run(context.Background(), rc, Options{Dir: c, Steps: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(a, LineageFile)); err == nil {
+		t.Error("a run from fresh weights has a lineage")
+	}
+	stages, err := Lineage(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stages) != 2 || stages[0].Dir != a || stages[0].Steps != 2 || stages[1].Dir != b || stages[1].Steps != 3 ||
+		stages[1].Trials != 12 || stages[1].Init != a {
+		t.Fatalf("lineage %+v, want a (2 steps) then b (3 steps of 12 trials)", stages)
+	}
+	// Without the record, the lineage is found by following the init
+	// directories.
+	os.Remove(filepath.Join(c, LineageFile))
+	again, err := Lineage(c)
+	if err != nil || !reflect.DeepEqual(again, stages) {
+		t.Errorf("rebuilt lineage %+v, %v; want %+v", again, err, stages)
+	}
+	// The card keeps the record, so it can be rewritten without them.
+	if err := WriteCard(c, rc, "test tasks", nil, "test backend"); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(a)
+	os.RemoveAll(b)
+	if err := WriteCard(c, rc, "test tasks", nil, "test backend"); err != nil {
+		t.Fatal(err)
+	}
+	card, err := os.ReadFile(filepath.Join(c, CardFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## Curriculum", "`" + a + "`", "linear, 12 trials", "6 steps"} {
+		if !strings.Contains(string(card), want) {
+			t.Errorf("card does not say %q:\n%s", want, card)
+		}
+	}
+	// An init directory that holds no run is named, its steps unknown.
+	s, err := lineageOf(a)
+	if err != nil || len(s) != 1 || s[0].Steps >= 0 {
+		t.Errorf("lineage of a removed run %+v, %v", s, err)
+	}
+}
