@@ -118,7 +118,11 @@ func WriteCard(dir string, r Recipe, evalDesc string, res []BlockAccuracy, backe
 		} else {
 			files += "no `state.ckpt` (the optimiser state is not shipped: continue with `ermi train -init` into another directory), "
 		}
-		fmt.Fprintf(w, "Files: %s`recipe.json`, `log.csv`, `%s`. Written by `ermi eval -card`.\n", files, SessionsFile)
+		files += "`recipe.json`, `log.csv`, `" + SessionsFile + "`"
+		if len(stages) > 0 {
+			files += ", `" + LineageFile + "` (the runs of the curriculum)"
+		}
+		fmt.Fprintf(w, "Files: %s. Written by `ermi eval -card`.\n", files)
 		return nil
 	})
 }
