@@ -32,6 +32,12 @@ const (
 	SummaryFile      = "summary.csv"      // one row per model
 )
 
+// ErrOtherJob is wrapped by the error Run returns when its directory holds
+// the fits of another job: other settings, or a meta-learner fitted from
+// another checkpoint. Run never overwrites them; a caller that treats the
+// directory as a cache (a notebook, say) may remove it and run again.
+var ErrOtherJob = errors.New("the directory holds the fits of another job")
+
 // PaperModels returns the models the paper compares on a study (spec §4.4):
 // Badham: ERMI, RMC, LLM, MI, PFN, GCM, Rulex, Rule, PM; Devraj: ERMI, MI,
 // PFN, GCM, PM, Rulex, Rule.
@@ -325,7 +331,7 @@ func openJob(dir string, s jobSettings) ([]Result, error) {
 	}
 	for m, c := range s.Checkpoints {
 		if oc, ok := old.Checkpoints[m]; ok && (oc != c || old.Networks[m] != s.Networks[m]) {
-			return nil, fmt.Errorf("fit: %s holds %s fits of %s (%s); this job uses %s (%s): use another -out directory", dir, m, oc, old.Networks[m], c, s.Networks[m])
+			return nil, fmt.Errorf("fit: %s: %w: %s fits of %s (%s); this job uses %s (%s): use another -out directory", dir, ErrOtherJob, m, oc, old.Networks[m], c, s.Networks[m])
 		}
 		merged.Checkpoints[m], merged.Networks[m] = c, s.Networks[m]
 	}
@@ -333,7 +339,7 @@ func openJob(dir string, s jobSettings) ([]Result, error) {
 		return fmt.Sprint(j.Study, j.Source, j.Draws, j.Seed, j.Starts, j.MaxEvals)
 	}
 	if cmp(old) != cmp(s) {
-		return nil, fmt.Errorf("fit: %s holds a job with other settings (%s); this one: %s: use another -out directory", dir, cmp(old), cmp(s))
+		return nil, fmt.Errorf("fit: %s: %w, with other settings (%s); this one: %s: use another -out directory", dir, ErrOtherJob, cmp(old), cmp(s))
 	}
 	data, _ := json.MarshalIndent(merged, "", "  ")
 	if err := atomicfile.WriteBytes(path, append(data, '\n')); err != nil {

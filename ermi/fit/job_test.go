@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -66,14 +67,42 @@ func TestRunResumes(t *testing.T) {
 	}
 	// Other settings in the same directory are refused.
 	job.Options.Seed = 2
-	if _, err := Run(context.Background(), job); err == nil || !strings.Contains(err.Error(), "other settings") {
-		t.Errorf("error %v, want one about other settings", err)
+	if _, err := Run(context.Background(), job); !errors.Is(err, ErrOtherJob) || !strings.Contains(err.Error(), "other settings") {
+		t.Errorf("error %v, want ErrOtherJob about other settings", err)
 	}
 	// A damaged results file is named.
 	job.Options.Seed = 1
 	os.WriteFile(filepath.Join(dir, ResultsFile), []byte("[{\"study\": "), 0o644)
 	if _, err := Run(context.Background(), job); err == nil || !strings.Contains(err.Error(), ResultsFile) {
 		t.Errorf("error %v, want one naming %s", err, ResultsFile)
+	}
+}
+
+func TestOpenJobOtherCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	base := jobSettings{Study: human.Badham2017, Draws: 8, Seed: 1, Starts: 5}
+	with := func(ckpt, network string) jobSettings {
+		s := base
+		s.Checkpoints, s.Networks = map[string]string{"MI": ckpt}, map[string]string{"MI": network}
+		return s
+	}
+	if _, err := openJob(dir, with("models/mi-3d", "post-LN, 100 steps")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		s    jobSettings
+		ok   bool
+	}{
+		{"same checkpoint", with("models/mi-3d", "post-LN, 100 steps"), true},
+		{"no meta-learner", base, true},
+		{"another directory", with("models/mi-3d-preln", "pre-LN, 100 steps"), false},
+		{"the same directory retrained", with("models/mi-3d", "post-LN, 200 steps"), false},
+	} {
+		_, err := openJob(dir, tt.s)
+		if tt.ok != (err == nil) || !tt.ok && (!errors.Is(err, ErrOtherJob) || !strings.Contains(err.Error(), "MI fits of models/mi-3d")) {
+			t.Errorf("%s: error %v", tt.name, err)
+		}
 	}
 }
 
